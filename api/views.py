@@ -1,0 +1,57 @@
+"""Output schemas: how concerns and persons look in the API (marshmallow `dump`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from marshmallow import Schema, fields
+
+
+class UTCDateTime(fields.DateTime):
+    """SQLite hands back naive datetimes; every stored time is UTC, so say so."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, dt.datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class TimelineEntrySchema(Schema):
+    event_id = fields.String()
+    agency = fields.String(attribute="agency_code")
+    agency_name = fields.Function(lambda c: c.agency.name)
+    concern_ref = fields.String()
+    local_authority = fields.String()
+    occurred_at = UTCDateTime()
+    reported_at = UTCDateTime()
+    category = fields.String()
+    severity = fields.String()
+    sensitivity = fields.String()
+    summary = fields.String()
+    action_taken = fields.String()
+    source_record_id = fields.Integer()
+
+
+class TimelinePageSchema(Schema):
+    person_id = fields.Integer()
+    requested_id = fields.Integer()
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+    items = fields.List(fields.Nested(TimelineEntrySchema))
+
+
+class SourceRecordSummarySchema(Schema):
+    id = fields.Integer()
+    agency = fields.String(attribute="agency_code")
+    source_ref = fields.String()
+    given_name = fields.String()
+    middle_names = fields.String()
+    family_name = fields.String()
+    date_of_birth = fields.Date()
+    local_authority = fields.String()
+
+
+class SearchResultSchema(Schema):
+    person_id = fields.Integer()
+    records = fields.List(fields.Nested(SourceRecordSummarySchema))

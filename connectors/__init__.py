@@ -1,0 +1,1 @@
+"""Agency connectors: one module per format, each a pure mapping plus the shared publish step."""

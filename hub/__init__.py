@@ -1,0 +1,1 @@
+"""MASH Hub: domain model, canonical schemas, the bus, the pipeline and the `mash` command."""

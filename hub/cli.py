@@ -1,0 +1,179 @@
+"""The `mash` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import Progress
+
+from hub.settings import Settings
+
+console = Console(stderr=True)
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log at debug level.")
+def main(verbose: bool) -> None:
+    """MASH Hub: join up what agencies know about a child."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply schema migrations (Alembic) up to the latest."""
+    from hub.db import make_engine
+    from hub.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(make_engine(settings))
+    console.print(f"schema up to date ({settings.describe()})")
+
+
+@main.command()
+@click.option("--max-messages", type=int, default=None, help="Stop after this many messages.")
+@click.option("--idle-timeout", type=float, default=None, help="Stop after this many idle seconds.")
+def pipeline(max_messages: int | None, idle_timeout: float | None) -> None:
+    """Consume concern events, link them to persons and store them (SIGTERM stops cleanly)."""
+    from hub.bus import make_bus
+    from hub.db import make_engine, make_session_factory
+    from hub.pipeline import PipelineRunner
+
+    settings = Settings.from_env()
+    engine = make_engine(settings)
+    bus = make_bus(settings, engine)
+    logging.getLogger(__name__).info("pipeline starting: %s", settings.describe())
+    runner = PipelineRunner(settings, make_session_factory(engine), bus)
+    stats = runner.run(max_messages=max_messages, idle_timeout=idle_timeout)
+    bus.close()
+    click.echo(json.dumps(stats.__dict__))
+
+
+@main.command()
+@click.option("--agency", required=True, help="The agency this feed belongs to.")
+@click.option("--rejects", type=click.Path(path_type=Path), help="Where to write rejected lines.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
+    """Publish an agency's JSON Lines file(s) of concerns onto the bus."""
+    from connectors.base import write_rejects
+    from hub.bus import make_bus
+    from hub.schemas import AGENCIES
+
+    if agency not in AGENCIES:
+        raise click.BadParameter(f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency")
+    settings = Settings.from_env()
+    bus = make_bus(settings)
+    for path in files:
+        summary = ingest_file(bus, settings, agency, path)
+        console.print(
+            f"{path.name}: read {summary.read}, published {summary.published}, "
+            f"rejected {len(summary.rejected)}"
+        )
+        if summary.rejected:
+            target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
+            write_rejects(target, summary.rejected)
+            console.print(f"  reasons with line numbers: {target}")
+    bus.close()
+
+
+def ingest_file(bus, settings: Settings, agency: str, path: Path):
+    from connectors import jsonl
+    from connectors.base import IngestSummary, Rejected, message_key
+
+    summary = IngestSummary()
+    with path.open(encoding="utf-8", errors="replace") as lines, Progress(console=console) as bar:
+        task = bar.add_task(path.name, total=path.stat().st_size)
+        for item in jsonl.parse(lines, agency):
+            summary.read += 1
+            if isinstance(item, Rejected):
+                summary.rejected.append(item)
+                continue
+            bus.publish(settings.concerns_topic, message_key(item), json.dumps(item).encode())
+            summary.published += 1
+            bar.update(task, completed=lines.buffer.tell() if hasattr(lines, "buffer") else 0)
+    bus.flush()
+    return summary
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the API and web UI (development server; production uses gunicorn)."""
+    from api import create_app
+
+    create_app().run(host=host, port=port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--families", default=12, type=int, help="How many synthetic families.")
+def demo(host: str, port: int, families: int) -> None:
+    """Run the whole hub on this machine with synthetic multi-agency demo data."""
+    from api import create_app
+    from hub.bus import make_bus
+    from hub.db import make_engine
+    from hub.migrate import upgrade
+    from hub.synthetic import demo_submissions
+
+    settings = Settings.from_env()
+    engine = make_engine(settings)
+    upgrade(engine)
+    drop = settings.data_dir / "demo"
+    drop.mkdir(parents=True, exist_ok=True)
+    by_agency: dict[str, list[dict]] = {}
+    for submission in demo_submissions(families):
+        by_agency.setdefault(submission.pop("agency"), []).append(submission)
+    bus = make_bus(settings, engine)
+    for agency, rows in sorted(by_agency.items()):
+        path = drop / f"{agency}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        summary = ingest_file(bus, settings, agency, path)
+        console.print(f"{agency}: published {summary.published} concerns from {path}")
+    worker = subprocess.Popen([sys.executable, "-m", "hub.cli", "pipeline"])
+    try:
+        _wait_for_pipeline(engine, sum(len(rows) for rows in by_agency.values()))
+        console.print(f"\n[bold]MASH Hub is running: http://{host}:{port}/[/bold]  (Ctrl-C stops)")
+        console.print(f"  try a search such as http://{host}:{port}/?q=Smith\n")
+        create_app(settings).run(host=host, port=port)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+
+
+def _wait_for_pipeline(engine, expected: int, timeout_s: float = 120) -> None:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from hub.models import Concern
+
+    deadline = time.monotonic() + timeout_s
+    with Session(engine) as session:
+        while time.monotonic() < deadline:
+            stored = session.scalar(select(func.count()).select_from(Concern)) or 0
+            if stored >= expected:
+                console.print(f"pipeline has stored {stored} concerns")
+                return
+            session.rollback()
+            time.sleep(0.5)
+    console.print("[yellow]pipeline still catching up; the UI will fill in as it goes[/yellow]")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""The domain model: who shares, whom they know about, what they saw, and how records are linked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dt.datetime: DateTime(timezone=True)}
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(40))
+
+
+class Person(Base):
+    """The hub's linked identity. After a merge, `merged_into_id` forwards to the survivor."""
+
+    __tablename__ = "persons"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+
+    links: Mapped[list[Link]] = relationship(back_populates="person")
+
+
+class SourceRecord(Base):
+    """One agency's record of one person, keyed by the agency's own reference."""
+
+    __tablename__ = "source_records"
+    __table_args__ = (
+        UniqueConstraint("agency_code", "source_ref", name="uq_source_record_agency_ref"),
+        Index("ix_source_records_name_dob", "family_key", "given_key", "date_of_birth"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    source_ref: Mapped[str] = mapped_column(String(120))
+    local_authority: Mapped[str | None] = mapped_column(String(60))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    middle_names: Mapped[str | None] = mapped_column(String(200))
+    family_name: Mapped[str | None] = mapped_column(String(120))
+    given_key: Mapped[str | None] = mapped_column(String(120))
+    family_key: Mapped[str | None] = mapped_column(String(120))
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(10))
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    addresses: Mapped[list[SourceAddress]] = relationship(
+        back_populates="source_record", cascade="all, delete-orphan", order_by="SourceAddress.id"
+    )
+    link: Mapped[Link | None] = relationship(back_populates="source_record", uselist=False)
+
+
+class SourceAddress(Base):
+    __tablename__ = "source_addresses"
+    __table_args__ = (
+        UniqueConstraint("source_record_id", "line", "postcode", name="uq_source_address"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_records.id", ondelete="CASCADE"), index=True
+    )
+    line: Mapped[str | None] = mapped_column(String(300))
+    postcode: Mapped[str | None] = mapped_column(String(10), index=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+    source_record: Mapped[SourceRecord] = relationship(back_populates="addresses")
+
+
+class Link(Base):
+    """Why a source record belongs to a person: the method, score, explanation and model."""
+
+    __tablename__ = "links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_records.id", ondelete="CASCADE"), unique=True
+    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    method: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float | None]
+    explanation: Mapped[dict] = mapped_column(JSONType, default=dict)
+    model_version: Mapped[str] = mapped_column(String(60))
+    linked_by: Mapped[str] = mapped_column(String(120))
+    linked_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    source_record: Mapped[SourceRecord] = relationship(back_populates="link")
+    person: Mapped[Person] = relationship(back_populates="links")
+
+
+class Concern(Base):
+    """Something an agency saw or did about a person. `event_id` makes replays harmless."""
+
+    __tablename__ = "concerns"
+    __table_args__ = (Index("ix_concerns_person_occurred", "person_id", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    concern_ref: Mapped[str] = mapped_column(String(120))
+    local_authority: Mapped[str | None] = mapped_column(String(60))
+    occurred_at: Mapped[dt.datetime]
+    reported_at: Mapped[dt.datetime]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    category: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(20))
+    sensitivity: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+    schema_version: Mapped[int] = mapped_column(Integer)
+
+    agency: Mapped[Agency] = relationship()
+
+
+class Household(Base):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class HouseholdMembership(Base):
+    """A person in a household over a time window: a child, a carer, a partner, a visitor."""
+
+    __tablename__ = "household_memberships"
+    __table_args__ = (
+        UniqueConstraint("household_id", "person_id", "role", name="uq_household_member"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+
+
+class DeadLetter(Base):
+    """A message the pipeline could not accept, kept whole with the reason. Nothing is dropped."""
+
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    payload_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source_topic: Mapped[str] = mapped_column(String(200))
+    message_key: Mapped[str | None] = mapped_column(String(300))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    reason: Mapped[str] = mapped_column(String(60))
+    errors: Mapped[dict] = mapped_column(JSONType, default=dict)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BusMessage(Base):
+    """The embedded transport's durable log: one row per published message, in order."""
+
+    __tablename__ = "bus_messages"
+    __table_args__ = (Index("ix_bus_messages_topic_id", "topic", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str | None] = mapped_column(String(300))
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    published_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class BusOffset(Base):
+    """The embedded transport's committed position of a consumer group on a topic."""
+
+    __tablename__ = "bus_offsets"
+
+    group_id: Mapped[str] = mapped_column(String(200), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(200), primary_key=True)
+    next_id: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,256 @@
+"""The pipeline: consume concern events, store them linked to a person, commit, then emit.
+
+`handle_message` is the per-message rule (validate → upsert → link → store); `PipelineRunner`
+owns the consumer, the poll loop, signals, and the order that makes it safe: database commit,
+then `linked`/dead-letter events, then the offset commit.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+
+from marshmallow import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.bus import Bus, Message
+from hub.models import Concern, DeadLetter
+from hub.records import current_person_id, ensure_link, upsert_source_record
+from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
+from hub.settings import Settings
+
+log = logging.getLogger(__name__)
+
+_EVENT_SCHEMA = ConcernEventSchema()
+
+
+@dataclass
+class Outcome:
+    status: str  # stored | duplicate | dead_letter
+    event_id: str | None = None
+    person_id: int | None = None
+    source_record_id: int | None = None
+    method: str | None = None
+    reason: str | None = None
+    errors: dict = field(default_factory=dict)
+
+
+@dataclass
+class RunStats:
+    stored: int = 0
+    duplicate: int = 0
+    dead_letter: int = 0
+    batches: int = 0
+    retries: int = 0
+
+    @property
+    def messages(self) -> int:
+        return self.stored + self.duplicate + self.dead_letter
+
+
+def _dead_letter(session: Session, message: Message, reason: str, errors: dict) -> Outcome:
+    digest = hashlib.sha256(message.value).hexdigest()
+    if session.scalar(select(DeadLetter.id).where(DeadLetter.payload_sha256 == digest)) is None:
+        session.add(
+            DeadLetter(
+                payload_sha256=digest,
+                source_topic=message.topic,
+                message_key=message.key,
+                payload=message.value,
+                reason=reason,
+                errors=errors,
+            )
+        )
+        session.flush()
+    return Outcome("dead_letter", reason=reason, errors=errors)
+
+
+def _decode(message: Message, max_bytes: int) -> tuple[dict | None, str, dict]:
+    if len(message.value) > max_bytes:
+        return None, "oversized", {"size": [f"{len(message.value)} bytes; limit {max_bytes}"]}
+    try:
+        data = json.loads(message.value.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return None, "invalid_encoding", {"payload": [f"Not UTF-8: {exc.reason} at {exc.start}"]}
+    except json.JSONDecodeError as exc:
+        return None, "invalid_json", {"payload": [f"{exc.msg} (line {exc.lineno} col {exc.colno})"]}
+    if not isinstance(data, dict):
+        return None, "invalid_event", {"payload": ["Expected a JSON object."]}
+    try:
+        return _EVENT_SCHEMA.load(data), "", {}
+    except ValidationError as exc:
+        return None, "invalid_event", exc.normalized_messages()
+
+
+def handle_message(session: Session, message: Message, settings: Settings) -> Outcome:
+    """Store one message's effects in `session` (caller commits). Never raises for bad input."""
+    event, reason, errors = _decode(message, settings.max_event_bytes)
+    if event is None:
+        return _dead_letter(session, message, reason, errors)
+    event_id = event["event_id"]
+    stored = session.scalar(select(Concern).where(Concern.event_id == event_id))
+    if stored is not None:
+        return Outcome("duplicate", event_id, current_person_id(session, stored.person_id))
+    record = upsert_source_record(session, event["agency"], event["person"])
+    link = ensure_link(session, record)
+    concern = event["concern"]
+    session.add(
+        Concern(
+            event_id=event_id,
+            person_id=link.person_id,
+            source_record_id=record.id,
+            agency_code=event["agency"],
+            concern_ref=concern["ref"],
+            local_authority=event["person"].get("local_authority"),
+            occurred_at=concern["occurred_at"],
+            reported_at=concern["reported_at"],
+            category=concern["category"],
+            severity=concern["severity"],
+            sensitivity=concern["sensitivity"],
+            summary=concern["summary"],
+            action_taken=concern.get("action_taken"),
+            schema_version=event["schema_version"],
+        )
+    )
+    session.flush()
+    return Outcome("stored", event_id, link.person_id, record.id, link.method)
+
+
+def _is_transient(exc: Exception) -> bool:
+    """Database unreachable or locked: retry the batch rather than dead-letter good events."""
+    return isinstance(exc, OperationalError) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+
+
+class PipelineRunner:
+    """Owns one consumer in the pipeline's group and runs the poll loop."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        session_factory: sessionmaker[Session],
+        bus: Bus,
+        group_id: str | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sessions = session_factory
+        self.bus = bus
+        self.group_id = group_id or settings.consumer_group
+        self.stats = RunStats()
+        self._stop = threading.Event()
+
+    def stop(self, *_: object) -> None:
+        self._stop.set()
+
+    def _install_signal_handlers(self) -> None:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, self.stop)
+            signal.signal(signal.SIGINT, self.stop)
+
+    def _process(self, messages: list[Message]) -> list[tuple[Message, Outcome]]:
+        results = []
+        with self.sessions() as session, session.begin():
+            for message in messages:
+                try:
+                    with session.begin_nested():
+                        outcome = handle_message(session, message, self.settings)
+                except Exception as exc:
+                    if _is_transient(exc):
+                        raise
+                    log.exception("event at %s/%s failed", message.partition, message.offset)
+                    with session.begin_nested():
+                        outcome = _dead_letter(
+                            session, message, "processing_error", {"error": [type(exc).__name__]}
+                        )
+                results.append((message, outcome))
+        return results
+
+    def _emit(self, results: list[tuple[Message, Outcome]]) -> None:
+        for message, outcome in results:
+            if outcome.status == "stored":
+                body = {
+                    "schema_version": SCHEMA_VERSION,
+                    "event_id": outcome.event_id,
+                    "person_id": outcome.person_id,
+                    "source_record_id": outcome.source_record_id,
+                    "method": outcome.method,
+                }
+                self.bus.publish(
+                    self.settings.linked_topic, str(outcome.person_id), json.dumps(body).encode()
+                )
+            elif outcome.status == "dead_letter":
+                body = {
+                    "reason": outcome.reason,
+                    "errors": outcome.errors,
+                    "source": f"{message.topic}/{message.partition}/{message.offset}",
+                    "key": message.key,
+                    "payload_b64": base64.b64encode(message.value).decode(),
+                }
+                self.bus.publish(
+                    self.settings.deadletter_topic, message.key, json.dumps(body).encode()
+                )
+        self.bus.flush()
+
+    def _count(self, results: list[tuple[Message, Outcome]]) -> None:
+        self.stats.batches += 1
+        for _, outcome in results:
+            setattr(self.stats, outcome.status, getattr(self.stats, outcome.status) + 1)
+
+    def _process_until_done(self, messages: list[Message]) -> list[tuple[Message, Outcome]] | None:
+        delay = 0.5
+        while not self._stop.is_set():
+            try:
+                return self._process(messages)
+            except Exception as exc:
+                if not _is_transient(exc):
+                    raise
+                self.stats.retries += 1
+                log.warning("database unavailable (%s); retrying in %.1fs", type(exc).__name__, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+        return None
+
+    def run(self, max_messages: int | None = None, idle_timeout: float | None = None) -> RunStats:
+        """Run until stopped (SIGTERM/SIGINT), `max_messages` handled, or idle `idle_timeout` s."""
+        self._install_signal_handlers()
+        topics = [self.settings.concerns_topic]
+        self.bus.ensure_topics([*topics, self.settings.linked_topic, self.settings.deadletter_topic])
+        consumer = self.bus.consumer(topics, self.group_id)
+        idle_since = time.monotonic()
+        try:
+            while not self._stop.is_set():
+                budget = self.settings.poll_max_records
+                if max_messages is not None:
+                    budget = min(budget, max_messages - self.stats.messages)
+                    if budget <= 0:
+                        break
+                messages = consumer.poll(timeout_s=0.5, max_records=budget)
+                if not messages:
+                    if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
+                        break
+                    continue
+                results = self._process_until_done(messages)
+                if results is None:
+                    break  # stopping: offsets stay uncommitted, the batch is redelivered
+                self._emit(results)
+                consumer.commit(messages)
+                self._count(results)
+                idle_since = time.monotonic()
+        finally:
+            consumer.close()
+        log.info(
+            "pipeline stopped: %d stored, %d duplicate, %d dead-lettered",
+            self.stats.stored,
+            self.stats.duplicate,
+            self.stats.dead_letter,
+        )
+        return self.stats

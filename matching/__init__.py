@@ -1,0 +1,1 @@
+"""Record linkage, pure: no database, no Kafka, no Flask. Import-safe anywhere."""
