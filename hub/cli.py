@@ -75,7 +75,9 @@ def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
     from hub.schemas import AGENCIES
 
     if agency not in AGENCIES:
-        raise click.BadParameter(f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency")
+        raise click.BadParameter(
+            f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency"
+        )
     settings = Settings.from_env()
     bus = make_bus(settings)
     for path in files:

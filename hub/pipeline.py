@@ -214,16 +214,21 @@ class PipelineRunner:
                 if not _is_transient(exc):
                     raise
                 self.stats.retries += 1
-                log.warning("database unavailable (%s); retrying in %.1fs", type(exc).__name__, delay)
+                log.warning(
+                    "database unavailable (%s); retrying in %.1fs", type(exc).__name__, delay
+                )
                 self._stop.wait(delay)
                 delay = min(delay * 2, 10.0)
         return None
 
     def run(self, max_messages: int | None = None, idle_timeout: float | None = None) -> RunStats:
-        """Run until stopped (SIGTERM/SIGINT), `max_messages` handled, or idle `idle_timeout` s."""
+        """Run until stopped (SIGTERM/SIGINT), `max_messages` handled, or `idle_timeout` seconds
+        pass with partitions assigned and nothing to read."""
         self._install_signal_handlers()
         topics = [self.settings.concerns_topic]
-        self.bus.ensure_topics([*topics, self.settings.linked_topic, self.settings.deadletter_topic])
+        self.bus.ensure_topics(
+            [*topics, self.settings.linked_topic, self.settings.deadletter_topic]
+        )
         consumer = self.bus.consumer(topics, self.group_id)
         idle_since = time.monotonic()
         try:
@@ -235,7 +240,11 @@ class PipelineRunner:
                         break
                 messages = consumer.poll(timeout_s=0.5, max_records=budget)
                 if not messages:
-                    if idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
+                    if not consumer.has_assignment():
+                        # Joining the group (a killed member's partitions wait for its session
+                        # to expire) is not idleness.
+                        idle_since = time.monotonic()
+                    elif idle_timeout is not None and time.monotonic() - idle_since > idle_timeout:
                         break
                     continue
                 results = self._process_until_done(messages)

@@ -118,7 +118,9 @@ def _name_condition(word: str):
 def search(session: Session, q: str) -> list[dict]:
     """Persons whose source records match every term; each with the records that matched."""
     terms = parse_query(q)
-    query = select(SourceRecord, Link.person_id).join(Link, Link.source_record_id == SourceRecord.id)
+    query = select(SourceRecord, Link.person_id).join(
+        Link, Link.source_record_id == SourceRecord.id
+    )
     if terms.nhs_number:
         query = query.where(SourceRecord.nhs_number == terms.nhs_number)
     if terms.upn:

@@ -231,6 +231,12 @@ def _family(rng: random.Random, today: dt.date) -> list[SyntheticPerson]:
     return [mother, partner, *children]
 
 
+def _postcode(rng: random.Random, area: str) -> str:
+    letters = "ABDEFGHJLNPQRSTUWXYZ"
+    inward = f"{rng.randint(1, 9)}{rng.choice(letters)}{rng.choice(letters)}"
+    return f"{area}{rng.randint(1, 20)} {inward}"
+
+
 def _source_ref(agency: str, person: SyntheticPerson) -> str:
     number = zlib.crc32(f"{agency}:{person.nhs}".encode()) % 10**7
     return f"{agency[:3].upper()}-{number:07d}"
@@ -284,7 +290,7 @@ def demo_submissions(families: int = 12, seed: int = 7, today: dt.date | None = 
         la, area = rng.choice(AREAS)
         address = {
             "line": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
-            "postcode": f"{area}{rng.randint(1, 20)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{rng.choice('ABDEFGHJLNPQRSTUWXYZ')}",
+            "postcode": _postcode(rng, area),
         }
         members = _family(rng, today)
         for p_index, person in enumerate(members):

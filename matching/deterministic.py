@@ -89,7 +89,7 @@ def decide(record: RecordKeys, candidates: list[Candidate]) -> Decision:
                 "ambiguous",
                 {"rule": rule, "candidates": sorted(persons), "model_version": MODEL_VERSION},
             )
-        (person_id, fields_), = persons.items()
+        ((person_id, fields_),) = persons.items()
         return Decision(
             person_id, rule, {"rule": rule, "fields": fields_, "model_version": MODEL_VERSION}
         )

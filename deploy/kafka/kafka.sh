@@ -43,7 +43,8 @@ find_java() {
     die "java not found (need Java >= 17; e.g. apt-get install -y openjdk-17-jre-headless, or set JAVA_HOME)"
   fi
   local ver major
-  ver="$("$JAVA" -version 2>&1 | awk -F'"' '/version/ { print $2; exit }')"
+  ver="$("$JAVA" -version 2>&1 || true)"
+  ver="$(awk -F'"' '/version/ && !v { v = $2 } END { print v }' <<<"$ver")"
   major="${ver%%.*}"
   [[ "$major" == 1 ]] && major="$(echo "$ver" | cut -d. -f2)"
   if [[ "$major" =~ ^[0-9]+$ ]] && (( major < 17 )); then
@@ -113,13 +114,21 @@ format_storage() {
     >"$DATA_DIR/format.out" 2>&1 || { cat "$DATA_DIR/format.out" >&2; die "storage format failed"; }
 }
 
+# Alive and not a zombie (an unreaped zombie still passes kill -0).
+alive() {
+  kill -0 "$1" 2>/dev/null || return 1
+  local state; state="$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)"
+  [[ "$state" != Z ]]
+}
+
 # pid of our broker if the pid file points at a live kafka.Kafka process.
 running_pid() {
   [[ -f "$PID_FILE" ]] || return 1
   local pid; pid="$(cat "$PID_FILE" 2>/dev/null || true)"
   [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q 'kafka\.Kafka' || return 1
+  alive "$pid" || return 1
+  # (grep the file directly: "tr | grep -q" can fail with SIGPIPE under pipefail)
+  grep -qa 'kafka\.Kafka' "/proc/$pid/cmdline" 2>/dev/null || return 1
   echo "$pid"
 }
 
@@ -129,7 +138,7 @@ have_kafka_python() {
 }
 
 # Cheap TCP check so we don't spend a client's bootstrap timeout on a closed port.
-port_open() { (exec 3<>"/dev/tcp/$HOST/$PORT") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/$HOST/${1:-$PORT}") 2>/dev/null; }
 
 # One real metadata round-trip against the broker; exit 0 if it answered.
 init_probe_mode() {
@@ -169,13 +178,15 @@ show_log_tail() {
   echo "----- tail of $OUT_FILE -----" >&2
   tail -n 20 "$OUT_FILE" >&2 2>/dev/null || true
   echo "----- tail of $LOG_DIR/server.log -----" >&2
-  tail -n 60 "$LOG_DIR/server.log" >&2 2>/dev/null || true
+  tail -n 40 "$LOG_DIR/server.log" >&2 2>/dev/null || true
+  echo "----- last ERROR/FATAL lines of $LOG_DIR/server.log -----" >&2
+  grep -E '^\[[^]]*\] (ERROR|FATAL) ' "$LOG_DIR/server.log" 2>/dev/null | tail -n 5 | cut -c1-400 >&2 || true
 }
 
 wait_ready() {
   local pid="$1" deadline=$((SECONDS + START_TIMEOUT))
   while (( SECONDS < deadline )); do
-    if ! kill -0 "$pid" 2>/dev/null; then
+    if ! alive "$pid"; then
       show_log_tail
       rm -f "$PID_FILE"
       die "broker process $pid exited during startup"
@@ -208,6 +219,11 @@ cmd_start() {
     log "something already answers Kafka metadata at $BOOTSTRAP (not started by this script; no live pid in $PID_FILE) - using it"
     return 0
   fi
+
+  local p
+  for p in "$PORT" "$CONTROLLER_PORT"; do
+    port_open "$p" && die "port $HOST:$p is already in use by another process (not a Kafka broker answering metadata); free it or set MASH_KAFKA_PORT / MASH_KAFKA_CONTROLLER_PORT"
+  done
 
   ensure_jars
   render_config
@@ -246,11 +262,13 @@ cmd_stop() {
   log "stopping pid $pid"
   kill -TERM "$pid" 2>/dev/null || true
   local deadline=$((SECONDS + STOP_TIMEOUT))
-  while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.2; done
-  if kill -0 "$pid" 2>/dev/null; then
+  while alive "$pid" && (( SECONDS < deadline )); do sleep 0.2; done
+  if alive "$pid"; then
     log "pid $pid still alive after ${STOP_TIMEOUT}s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+    deadline=$((SECONDS + 10))
+    while alive "$pid" && (( SECONDS < deadline )); do sleep 0.1; done
+    alive "$pid" && die "pid $pid survived SIGKILL"
   fi
   rm -f "$PID_FILE"
   log "stopped"

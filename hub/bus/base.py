@@ -27,6 +27,10 @@ class Consumer(ABC):
     def poll(self, timeout_s: float, max_records: int) -> list[Message]:
         """Up to `max_records` messages not yet handed out, waiting up to `timeout_s`."""
 
+    def has_assignment(self) -> bool:
+        """False while the group has not yet given this member anything to read."""
+        return True
+
     @abstractmethod
     def commit(self, messages: Sequence[Message]) -> None:
         """Mark these messages done for the group. Call only after their effects are stored."""

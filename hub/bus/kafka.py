@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from collections.abc import Sequence
 
@@ -14,6 +15,15 @@ from kafka.structs import OffsetAndMetadata
 from hub.bus.base import Bus, BusError, Consumer, Message
 
 log = logging.getLogger(__name__)
+
+
+def _reachable(address: str, timeout_s: float = 1.0) -> bool:
+    host, _, port = address.strip().rpartition(":")
+    try:
+        with socket.create_connection((host or "localhost", int(port)), timeout=timeout_s):
+            return True
+    except (OSError, ValueError):
+        return False
 
 
 class KafkaBusConsumer(Consumer):
@@ -47,6 +57,9 @@ class KafkaBusConsumer(Consumer):
         ]
         messages.sort(key=lambda m: (m.topic, m.partition, m.offset))
         return messages
+
+    def has_assignment(self) -> bool:
+        return bool(self._consumer.assignment())
 
     def commit(self, messages: Sequence[Message]) -> None:
         latest: dict[TopicPartition, int] = {}
@@ -139,12 +152,15 @@ class KafkaBus(Bus):
             admin.close()
 
     def ping(self) -> bool:
+        """A broker accepts a connection and the producer has live metadata from it."""
+        if not any(_reachable(address) for address in self.bootstrap.split(",")):
+            return False
         try:
-            return self._get_producer().bootstrap_connected() or bool(
-                self._get_producer().partitions_for("__consumer_offsets") is not None
-            )
+            producer = self._get_producer()
+            producer.partitions_for("__consumer_offsets")
         except (KafkaError, BusError):
             return False
+        return True
 
     def close(self) -> None:
         if self._producer is not None:

@@ -1,0 +1,52 @@
+"""A hub "stack" for tests: settings + database + bus, embedded or real (PostgreSQL + Kafka)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.bus import Bus, make_bus
+from hub.db import make_session_factory
+from hub.settings import Settings
+
+STACKS = ["sqlite+embedded", "postgres+kafka"]
+
+
+@dataclass
+class Stack:
+    name: str
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    bus: Bus
+
+    def scalar(self, statement):
+        with self.sessions() as session:
+            return session.scalar(statement)
+
+    def count(self, model, *where) -> int:
+        with self.sessions() as session:
+            return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def build_stack(request: pytest.FixtureRequest, name: str, topic_prefix: str, **overrides) -> Stack:
+    if name == "sqlite+embedded":
+        engine = request.getfixturevalue("sqlite_engine")
+        bootstrap = None
+    else:
+        engine = request.getfixturevalue("pg")
+        bootstrap = request.getfixturevalue("kafka_bootstrap")
+    settings = Settings.from_env(
+        {},
+        database_url=engine.url.render_as_string(hide_password=False),
+        kafka_bootstrap=bootstrap,
+        topic_prefix=topic_prefix,
+        consumer_group=f"{topic_prefix}pipeline",
+        **overrides,
+    )
+    bus = make_bus(settings, engine)
+    bus.ensure_topics([settings.concerns_topic, settings.linked_topic, settings.deadletter_topic])
+    return Stack(name, settings, engine, make_session_factory(engine), bus)

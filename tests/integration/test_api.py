@@ -1,0 +1,184 @@
+"""The HTTP API over both stacks: push a concern, see it in the joined chronology, search."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from api import create_app
+from connectors import jsonl
+from connectors.base import publish
+from hub.models import Concern
+from hub.pipeline import PipelineRunner
+from hub.settings import Settings
+from tests.factories import DELETE, submission
+from tests.integration.stacks import STACKS, Stack, build_stack
+
+
+@pytest.fixture(params=STACKS)
+def stack(request, topic_prefix) -> Stack:
+    stack = build_stack(request, request.param, topic_prefix, max_request_bytes=32 * 1024)
+    yield stack
+    stack.bus.close()
+
+
+@pytest.fixture
+def client(stack):
+    app = create_app(stack.settings, bus=stack.bus)
+    yield app.test_client()
+    app.extensions["mash"].engine.dispose()
+
+
+def run_pipeline(stack: Stack, expected: int) -> None:
+    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus)
+    stats = runner.run(max_messages=expected, idle_timeout=20)
+    assert stats.messages == expected
+
+
+def post(client, body) -> tuple[int, dict]:
+    response = client.post("/api/v1/concerns", json=body)
+    return response.status_code, response.get_json()
+
+
+def test_a_pushed_concern_is_accepted_then_visible_in_the_timeline(client, stack):
+    status, body = post(client, submission(concern__ref="HTTP-1"))
+    assert status == 202 and body["status"] == "accepted"
+    run_pipeline(stack, 1)
+    person_id = stack.scalar(select(Concern.person_id).limit(1))
+    timeline = client.get(f"/api/v1/persons/{person_id}/timeline").get_json()
+    assert [e["event_id"] for e in timeline["items"]] == [body["event_id"]]
+    assert timeline["items"][0]["agency_name"] == "Police"
+    assert timeline["items"][0]["occurred_at"] == "2026-03-01T21:15:00+00:00"
+
+
+def test_the_same_concern_over_http_and_from_a_file_appears_once(client, stack, tmp_path):
+    concern = submission(agency="health_ae", concern__ref="AE-77", person__nhs_number="9434765919")
+    status, body = post(client, concern)
+    assert status == 202
+    line = dict(concern)
+    line.pop("agency")
+    events = list(jsonl.parse([json.dumps(line)], "health_ae"))
+    assert events[0]["event_id"] == body["event_id"]
+    publish(stack.bus, stack.settings.concerns_topic, events)
+    run_pipeline(stack, 2)
+
+    person_id = stack.scalar(select(Concern.person_id).limit(1))
+    timeline = client.get(f"/api/v1/persons/{person_id}/timeline").get_json()
+    assert timeline["total"] == 1
+
+
+def test_invalid_submissions_get_422_with_field_errors_and_nothing_is_queued(client, stack):
+    bad = submission(
+        person__nhs_number="1234567890", concern__severity="extreme", concern__summary=DELETE
+    )
+    status, body = post(client, bad)
+    assert status == 422
+    assert body["error"] == "validation_failed"
+    assert "modulus-11" in body["fields"]["person"]["nhs_number"][0]
+    assert body["fields"]["concern"]["severity"][0].startswith("Must be one of")
+    assert body["fields"]["concern"]["summary"] == ["Missing data for required field."]
+
+    status, body = post(client, [1, 2])
+    assert status == 422 and "_body" in body["fields"]
+    response = client.post("/api/v1/concerns", data="{nope", content_type="application/json")
+    assert response.status_code == 422
+
+    consumer = stack.bus.consumer([stack.settings.concerns_topic], "peek")
+    assert consumer.poll(timeout_s=2, max_records=10) == []
+    consumer.close()
+
+
+def test_an_oversized_request_is_refused_with_json(client):
+    big = submission(concern__summary="x" * 40_000)
+    response = client.post("/api/v1/concerns", json=big)
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "request_entity_too_large"
+
+
+def test_timeline_is_newest_first_and_paged(client, stack):
+    for day in (3, 1, 4, 2, 5):
+        occurred = f"2026-03-0{day}T10:00:00+00:00"
+        post(
+            client,
+            submission(
+                person__source_ref="P", concern__ref=f"D{day}", concern__occurred_at=occurred
+            ),
+        )
+    run_pipeline(stack, 5)
+    person_id = stack.scalar(select(Concern.person_id).limit(1))
+    first = client.get(f"/api/v1/persons/{person_id}/timeline?per_page=2").get_json()
+    second = client.get(f"/api/v1/persons/{person_id}/timeline?per_page=2&page=2").get_json()
+    days = [e["occurred_at"][8:10] for e in first["items"] + second["items"]]
+    assert days == ["05", "04", "03", "02"]
+    assert first["total"] == 5
+
+    assert client.get(f"/api/v1/persons/{person_id}/timeline?page=0").status_code == 422
+    assert client.get(f"/api/v1/persons/{person_id}/timeline?per_page=x").status_code == 422
+
+
+def test_search_by_name_date_of_birth_and_identifiers(client, stack):
+    post(
+        client,
+        submission(
+            agency="school", person__source_ref="S1", person__upn="H801200001001", concern__ref="S1"
+        ),
+    )
+    post(
+        client,
+        submission(
+            agency="gp", person__source_ref="G1", person__nhs_number="9434765919", concern__ref="G1"
+        ),
+    )
+    post(
+        client,
+        submission(
+            person__source_ref="X",
+            person__given_name="Zoë",
+            person__family_name="O'Brien-Smith",
+            person__date_of_birth="2015-06-01",
+            concern__ref="X1",
+        ),
+    )
+    run_pipeline(stack, 3)
+
+    def found(q: str) -> list[set[str]]:
+        response = client.get("/api/v1/persons", query_string={"q": q})
+        assert response.status_code == 200, response.get_json()
+        return [{r["agency"] for r in p["records"]} for p in response.get_json()["results"]]
+
+    assert found("amelia nowak") == [{"school", "gp"}]
+    assert found("Nowak 2018-04-12") == [{"school", "gp"}]
+    assert found("943 476 5919") == [{"gp"}]
+    assert found("H801200001001") == [{"school"}]
+    assert found("zoe smith") == [{"police"}]
+    assert found("obrien") == [{"police"}]
+    assert found("Nowak 2001-01-01") == []
+    assert client.get("/api/v1/persons?q=").status_code == 422
+
+
+def test_unknown_person_and_unknown_route_are_json_404(client):
+    response = client.get("/api/v1/persons/999999/timeline")
+    assert response.status_code == 404 and response.get_json()["error"] == "not_found"
+    response = client.get("/no/such/page")
+    assert response.status_code == 404 and response.is_json
+
+
+def test_health_and_readiness(client, stack):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json()["checks"] == {"database": True, "bus": True}
+    assert ready.get_json()["bus"] == stack.bus.kind
+
+
+def test_readiness_fails_when_the_broker_is_unreachable(tmp_path):
+    settings = Settings.from_env(
+        {"MASH_DATA_DIR": str(tmp_path), "MASH_KAFKA_BOOTSTRAP": "127.0.0.1:1"}
+    )
+    app = create_app(settings)
+    response = app.test_client().get("/readyz")
+    app.extensions["mash"].engine.dispose()
+    assert response.status_code == 503
+    assert response.get_json()["checks"]["bus"] is False

@@ -1,0 +1,182 @@
+"""The pipeline end to end on both stacks: validate, link, store, dead-letter, replay."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from connectors.base import message_key
+from hub.models import Concern, DeadLetter, Link, Person
+from hub.pipeline import PipelineRunner
+from hub.schemas import ConcernSubmissionSchema, to_event
+from tests.factories import DELETE, submission
+from tests.integration.busutil import drain
+from tests.integration.stacks import STACKS, Stack, build_stack
+
+MAX_EVENT_BYTES = 8 * 1024
+
+
+@pytest.fixture(params=STACKS)
+def stack(request, topic_prefix) -> Stack:
+    stack = build_stack(request, request.param, topic_prefix, max_event_bytes=MAX_EVENT_BYTES)
+    yield stack
+    stack.bus.close()
+
+
+def event(**overrides) -> dict:
+    return to_event(ConcernSubmissionSchema().load(submission(**overrides)))
+
+
+def publish(stack: Stack, *events: dict) -> None:
+    for e in events:
+        stack.bus.publish(stack.settings.concerns_topic, message_key(e), json.dumps(e).encode())
+    stack.bus.flush()
+
+
+def run(stack: Stack, expected: int, group: str | None = None):
+    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, group_id=group)
+    return runner.run(max_messages=expected, idle_timeout=20)
+
+
+def test_concerns_from_four_agencies_join_into_one_chronology(stack):
+    child = {"person__given_name": "Amelia", "person__date_of_birth": "2018-04-12"}
+    publish(
+        stack,
+        event(agency="police", person__source_ref="POL-1", concern__ref="P-1", **child),
+        event(
+            agency="health_ae",
+            person__source_ref="AE-1",
+            person__nhs_number="9434765919",
+            concern__ref="AE-1",
+            concern__category="injury",
+            **child,
+        ),
+        event(
+            agency="school",
+            person__source_ref="SCH-1",
+            person__upn="H801200001001",
+            concern__ref="S-1",
+            concern__category="attendance",
+            concern__severity="low",
+            **child,
+        ),
+    )
+    assert run(stack, 3).stored == 3
+    # The GP spells her name differently and gives no date of birth: the NHS number links her.
+    publish(
+        stack,
+        event(
+            agency="gp",
+            person__source_ref="GP-1",
+            person__given_name="Amy",
+            person__date_of_birth=DELETE,
+            person__nhs_number="943 476 5919",
+            concern__ref="GP-1",
+            concern__category="neglect",
+            concern__severity="medium",
+        ),
+    )
+    assert run(stack, 1).stored == 1
+
+    with stack.sessions() as session:
+        persons = set(session.scalars(select(Concern.person_id)))
+        assert len(persons) == 1
+        methods = {
+            agency: method
+            for agency, method in session.execute(
+                select(Concern.agency_code, Link.method).join(
+                    Link, Link.source_record_id == Concern.source_record_id
+                )
+            )
+        }
+    assert methods["gp"] == "nhs_number"
+    assert methods["school"] == "name_dob"
+    assert stack.count(Person) == 1
+
+
+def test_a_different_child_stays_a_different_person(stack):
+    publish(
+        stack,
+        event(person__source_ref="A", concern__ref="1"),
+        event(person__source_ref="B", person__given_name="Evie", concern__ref="2"),
+        event(person__source_ref="C", person__date_of_birth="1986-01-02", concern__ref="3"),
+    )
+    run(stack, 3)
+    assert stack.count(Person) == 3
+
+
+def test_malformed_messages_are_dead_lettered_with_reasons_while_good_ones_pass(stack):
+    topic = stack.settings.concerns_topic
+    good = [event(person__source_ref=f"G{i}", concern__ref=f"G{i}") for i in range(3)]
+    missing = event(concern__ref="M1")
+    del missing["concern"]["summary"]
+    wrong_type = event(concern__ref="W1")
+    wrong_type["person"]["date_of_birth"] = 20180412
+    oversized = event(concern__ref="O1", concern__summary="x" * 4000)
+    oversized["concern"]["action_taken"] = "y" * 4000
+    bad = [
+        b"{this is not json",
+        b"\xff\xfe not utf-8",
+        json.dumps([1, 2, 3]).encode(),
+        json.dumps(missing).encode(),
+        json.dumps(wrong_type).encode(),
+        json.dumps(oversized).encode() + b" " * 1024,
+    ]
+    publish(stack, good[0])
+    for raw in bad:
+        stack.bus.publish(topic, "police:BAD", raw)
+    publish(stack, *good[1:])
+
+    stats = run(stack, len(good) + len(bad))
+    assert (stats.stored, stats.dead_letter) == (3, 6)
+    assert stack.count(Concern) == 3
+
+    with stack.sessions() as session:
+        letters = {bytes(d.payload): d for d in session.scalars(select(DeadLetter))}
+    assert set(letters) == set(bad)
+    assert letters[bad[0]].reason == "invalid_json"
+    assert letters[bad[1]].reason == "invalid_encoding"
+    assert letters[bad[2]].reason == "invalid_event"
+    assert letters[bad[3]].errors == {"concern": {"summary": ["Missing data for required field."]}}
+    assert "date_of_birth" in letters[bad[4]].errors["person"]
+    assert letters[bad[5]].reason == "oversized"
+
+    consumer = stack.bus.consumer([stack.settings.deadletter_topic], "dlq-reader")
+    published = [json.loads(m.value) for m in drain(consumer, 6)]
+    consumer.close()
+    assert sorted(p["reason"] for p in published) == sorted(d.reason for d in letters.values())
+
+
+def test_replaying_every_event_changes_nothing(stack):
+    names = ["Amelia", "Evie"]
+    events = [
+        event(person__source_ref=f"R{i % 2}", person__given_name=names[i % 2], concern__ref=f"R{i}")
+        for i in range(6)
+    ]
+    publish(stack, *events)
+    stack.bus.publish(stack.settings.concerns_topic, "police:BAD", b"not json")
+    stack.bus.flush()
+    first = run(stack, 7)
+    assert (first.stored, first.dead_letter) == (6, 1)
+    before = (stack.count(Concern), stack.count(Person), stack.count(Link), stack.count(DeadLetter))
+
+    publish(stack, *events)  # the agency sends everything again...
+    replay = run(stack, 13, group="replay-from-the-start")  # ...and a new group re-reads it all
+    assert (replay.stored, replay.duplicate, replay.dead_letter) == (0, 12, 1)
+    after = (stack.count(Concern), stack.count(Person), stack.count(Link), stack.count(DeadLetter))
+    assert after == before == (6, 2, 2, 1)
+
+
+def test_a_linked_event_follows_every_stored_concern(stack):
+    events = [event(person__source_ref=f"L{i}", concern__ref=f"L{i}") for i in range(4)]
+    publish(stack, *events)
+    run(stack, 4)
+    consumer = stack.bus.consumer([stack.settings.linked_topic], "linked-reader")
+    linked = [json.loads(m.value) for m in drain(consumer, 4)]
+    consumer.close()
+    assert sorted(e["event_id"] for e in linked) == sorted(e["event_id"] for e in events)
+    with stack.sessions() as session:
+        stored = dict(session.execute(select(Concern.event_id, Concern.person_id)).all())
+    assert all(stored[e["event_id"]] == e["person_id"] for e in linked)
