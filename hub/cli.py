@@ -15,7 +15,7 @@ from rich.progress import Progress
 
 from hub.settings import Settings
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 @click.group()
@@ -151,12 +151,33 @@ def demo(host: str, port: int, families: int) -> None:
     worker = subprocess.Popen([sys.executable, "-m", "hub.cli", "pipeline"])
     try:
         _wait_for_pipeline(engine, sum(len(rows) for rows in by_agency.values()))
-        console.print(f"\n[bold]MASH Hub is running: http://{host}:{port}/[/bold]  (Ctrl-C stops)")
-        console.print(f"  try a search such as http://{host}:{port}/?q=Smith\n")
+        base = f"http://{host}:{port}"
+        console.print(f"\n[bold]MASH Hub is running: {base}/[/bold]  (Ctrl-C stops)")
+        person_id, agencies = _most_joined_person(engine)
+        if person_id:
+            console.print(f"  a child known to {agencies} agencies: {base}/persons/{person_id}")
+        console.print(f"  search: {base}/?q=Smith   API: {base}/api/v1/persons?q=Smith\n")
         create_app(settings).run(host=host, port=port)
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def _most_joined_person(engine) -> tuple[int | None, int]:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from hub.models import Concern
+
+    agencies = func.count(func.distinct(Concern.agency_code))
+    with Session(engine) as session:
+        row = session.execute(
+            select(Concern.person_id, agencies)
+            .group_by(Concern.person_id)
+            .order_by(agencies.desc(), Concern.person_id)
+            .limit(1)
+        ).first()
+    return (row[0], row[1]) if row else (None, 0)
 
 
 def _wait_for_pipeline(engine, expected: int, timeout_s: float = 120) -> None:

@@ -1,0 +1,108 @@
+"""The `mash` command: schema upgrade on PostgreSQL, batch ingest with rejects, and the demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import func, select, text
+
+from hub.bus.embedded import EmbeddedBus
+from hub.cli import main
+from hub.models import Agency, Base, BusMessage
+from hub.schemas import AGENCIES
+from tests.factories import submission
+from tests.integration.test_gunicorn import free_port
+
+
+def test_db_upgrade_builds_the_schema_the_models_describe(pg, pg_url):
+    with pg.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    result = CliRunner().invoke(main, ["db", "upgrade"], env={"MASH_DATABASE_URL": pg_url})
+    assert result.exit_code == 0, result.output
+    assert "mash:***@" in result.output and "mash:mash@" not in result.output
+    with pg.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        agencies = connection.scalar(select(func.count()).select_from(Agency))
+    assert diff == []
+    assert agencies == len(AGENCIES)
+
+
+def test_ingest_publishes_good_lines_and_reports_bad_ones_by_line(tmp_path, sqlite_engine):
+    good = submission()
+    good.pop("agency")
+    bad = submission(concern__severity="dreadful")
+    bad.pop("agency")
+    feed = tmp_path / "police.jsonl"
+    feed.write_text("\n".join([json.dumps(good), "{oops", json.dumps(bad), ""]) + "\n")
+    env = {"MASH_DATABASE_URL": str(sqlite_engine.url), "MASH_KAFKA_BOOTSTRAP": ""}
+    result = CliRunner().invoke(main, ["ingest", "--agency", "police", str(feed)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "read 3, published 1, rejected 2" in result.output
+    rejects = (tmp_path / "police.jsonl.rejects.csv").read_text().splitlines()
+    assert rejects[0] == "line,reason,fields"
+    assert rejects[1].startswith("2,invalid_json,")
+    assert rejects[2].startswith("3,invalid_event,") and "severity" in rejects[2]
+    assert EmbeddedBus(sqlite_engine) and _count(sqlite_engine, BusMessage) == 1
+
+
+def test_ingest_refuses_an_unknown_agency(tmp_path):
+    feed = tmp_path / "x.jsonl"
+    feed.write_text("")
+    result = CliRunner().invoke(main, ["ingest", "--agency", "aliens", str(feed)])
+    assert result.exit_code == 2 and "unknown agency" in result.output
+
+
+def _count(engine, model) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_serves_a_child_known_to_four_agencies(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MASH_")}
+    env["MASH_DATA_DIR"] = str(tmp_path)
+    log = (tmp_path / "demo.log").open("w")
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError((tmp_path / "demo.log").read_text())
+        printed = (tmp_path / "demo.log").read_text()
+        match = re.search(r"a child known to (\d+) agencies: (\S+)/persons/(\d+)", printed)
+        assert match, printed
+        assert int(match.group(1)) >= 4
+        url = f"{base}/api/v1/persons/{match.group(3)}/timeline?per_page=200"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            items = json.loads(response.read())["items"]
+        assert len({item["agency"] for item in items}) == int(match.group(1))
+        with urllib.request.urlopen(f"{base}/persons/{match.group(3)}", timeout=5) as response:
+            assert f"from {match.group(1)} agencies".encode() in response.read()
+        with urllib.request.urlopen(f"{base}/?q=Smith", timeout=5) as response:
+            assert b"result" in response.read()
+    finally:
+        demo.terminate()
+        demo.wait(timeout=30)
+        log.close()
