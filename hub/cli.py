@@ -27,6 +27,7 @@ def main(verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("kafka").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 @main.group()
@@ -41,7 +42,9 @@ def db_upgrade() -> None:
     from hub.migrate import upgrade
 
     settings = Settings.from_env()
-    upgrade(make_engine(settings))
+    engine = make_engine(settings)
+    upgrade(engine)
+    engine.dispose()
     console.print(f"schema up to date ({settings.describe()})")
 
 
@@ -50,17 +53,15 @@ def db_upgrade() -> None:
 @click.option("--idle-timeout", type=float, default=None, help="Stop after this many idle seconds.")
 def pipeline(max_messages: int | None, idle_timeout: float | None) -> None:
     """Consume concern events, link them to persons and store them (SIGTERM stops cleanly)."""
-    from hub.bus import make_bus
-    from hub.db import make_engine, make_session_factory
     from hub.pipeline import PipelineRunner
+    from hub.runtime import opened
 
     settings = Settings.from_env()
-    engine = make_engine(settings)
-    bus = make_bus(settings, engine)
     logging.getLogger(__name__).info("pipeline starting: %s", settings.describe())
-    runner = PipelineRunner(settings, make_session_factory(engine), bus)
-    stats = runner.run(max_messages=max_messages, idle_timeout=idle_timeout)
-    bus.close()
+    with opened(settings) as hub:
+        _upgrade_if_embedded(hub)
+        runner = PipelineRunner(settings, hub.sessions, hub.bus)
+        stats = runner.run(max_messages=max_messages, idle_timeout=idle_timeout)
     click.echo(json.dumps(stats.__dict__))
 
 
@@ -71,7 +72,7 @@ def pipeline(max_messages: int | None, idle_timeout: float | None) -> None:
 def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
     """Publish an agency's JSON Lines file(s) of concerns onto the bus."""
     from connectors.base import write_rejects
-    from hub.bus import make_bus
+    from hub.runtime import opened
     from hub.schemas import AGENCIES
 
     if agency not in AGENCIES:
@@ -79,18 +80,17 @@ def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
             f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency"
         )
     settings = Settings.from_env()
-    bus = make_bus(settings)
-    for path in files:
-        summary = ingest_file(bus, settings, agency, path)
-        console.print(
-            f"{path.name}: read {summary.read}, published {summary.published}, "
-            f"rejected {len(summary.rejected)}"
-        )
-        if summary.rejected:
-            target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
-            write_rejects(target, summary.rejected)
-            console.print(f"  reasons with line numbers: {target}")
-    bus.close()
+    with opened(settings) as hub:
+        for path in files:
+            summary = ingest_file(hub.bus, settings, agency, path)
+            console.print(
+                f"{path.name}: read {summary.read}, published {summary.published}, "
+                f"rejected {len(summary.rejected)}"
+            )
+            if summary.rejected:
+                target = rejects or path.with_suffix(path.suffix + ".rejects.csv")
+                write_rejects(target, summary.rejected)
+                console.print(f"  reasons with line numbers: {target}")
 
 
 def ingest_file(bus, settings: Settings, agency: str, path: Path):
@@ -119,7 +119,17 @@ def serve(host: str, port: int) -> None:
     """Serve the API and web UI (development server; production uses gunicorn)."""
     from api import create_app
 
-    create_app().run(host=host, port=port)
+    app = create_app()
+    _upgrade_if_embedded(app.extensions["mash"])
+    app.run(host=host, port=port)
+
+
+def _upgrade_if_embedded(hub) -> None:
+    """The embedded mode keeps its own SQLite schema current; production runs `mash db upgrade`."""
+    from hub.migrate import upgrade
+
+    if hub.engine.dialect.name == "sqlite":
+        upgrade(hub.engine)
 
 
 @main.command()
