@@ -28,6 +28,8 @@ def main(verbose: bool) -> None:
     )
     logging.getLogger("kafka").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The development server logs query strings, and searches carry names: keep them out.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @main.group()
