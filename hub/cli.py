@@ -144,7 +144,7 @@ def demo(host: str, port: int, families: int) -> None:
     from hub.bus import make_bus
     from hub.db import make_engine
     from hub.migrate import upgrade
-    from hub.synthetic import demo_submissions
+    from hub.synthetic.demo import demo_submissions
 
     settings = Settings.from_env()
     engine = make_engine(settings)

@@ -8,10 +8,14 @@ PYTHON="${PYTHON:-.venv/bin/python}"
 PG=deploy/postgres/postgres.sh
 KAFKA=deploy/kafka/kafka.sh
 export MASH_PG_FAST="${MASH_PG_FAST:-1}"
+# A throwaway broker log per run: test topics never pile up between runs.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/mash-test-kafka.XXXXXX")"
+export MASH_KAFKA_DATA_DIR="${MASH_KAFKA_DATA_DIR:-$scratch}"
 
 to_stop=()
 cleanup() {
   for service in "${to_stop[@]}"; do "$service" stop || true; done
+  rm -rf "$scratch"
 }
 trap cleanup EXIT
 

@@ -1,0 +1,1 @@
+"""Synthetic people, families and concerns: demo feeds and labelled populations. Never real."""
