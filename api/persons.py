@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from marshmallow import Schema, fields, validate
 
 from api import hub
-from api.views import SearchResultSchema, TimelinePageSchema
-from hub import queries
+from api.views import MergeSchema, PersonSchema, SearchResultSchema, TimelinePageSchema
+from hub import identity, queries
 from hub.errors import InvalidQuery
 
 bp = Blueprint("persons", __name__, url_prefix="/api/v1/persons")
 _PAGE = TimelinePageSchema()
 _RESULTS = SearchResultSchema(many=True)
+_PERSON = PersonSchema()
+_MERGE = MergeSchema()
+
+
+class MergeRequestSchema(Schema):
+    into = fields.Integer(required=True)
+    by = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class UndoRequestSchema(Schema):
+    by = fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -39,3 +52,24 @@ def person_timeline(person_id: int):
     with hub().sessions() as session:
         result = queries.timeline(session, person_id, page=page, per_page=per_page)
         return jsonify(_PAGE.dump(result))
+
+
+@bp.get("/<int:person_id>")
+def person(person_id: int):
+    with hub().sessions() as session:
+        return jsonify(_PERSON.dump(queries.person_detail(session, person_id)))
+
+
+@bp.post("/<int:person_id>/merge")
+def merge_person(person_id: int):
+    body = MergeRequestSchema().load(request.get_json(silent=True) or {})
+    with hub().sessions() as session, session.begin():
+        merged = identity.merge(session, body["into"], person_id, body["by"], body["reason"])
+        return jsonify(_MERGE.dump(merged)), 201
+
+
+@bp.post("/merges/<int:merge_id>/undo")
+def undo_merge(merge_id: int):
+    body = UndoRequestSchema().load(request.get_json(silent=True) or {})
+    with hub().sessions() as session, session.begin():
+        return jsonify(_MERGE.dump(identity.unmerge(session, merge_id, body["by"])))

@@ -55,3 +55,62 @@ class SourceRecordSummarySchema(Schema):
 class SearchResultSchema(Schema):
     person_id = fields.Integer()
     records = fields.List(fields.Nested(SourceRecordSummarySchema))
+
+
+class AddressSchema(Schema):
+    line = fields.String()
+    postcode = fields.String()
+    valid_from = fields.Date()
+    valid_to = fields.Date()
+
+
+class LinkSchema(Schema):
+    person_id = fields.Integer()
+    method = fields.String()
+    score = fields.Float()
+    explanation = fields.Dict()
+    model_version = fields.String()
+    linked_by = fields.String()
+    linked_at = UTCDateTime()
+
+
+class SourceRecordSchema(SourceRecordSummarySchema):
+    sex = fields.String()
+    nhs_number = fields.String()
+    upn = fields.String()
+    addresses = fields.List(fields.Nested(AddressSchema))
+    link = fields.Nested(LinkSchema)
+
+
+class PersonSchema(Schema):
+    person_id = fields.Integer()
+    requested_id = fields.Integer()
+    merged_from = fields.List(fields.Integer())
+    source_records = fields.List(fields.Nested(SourceRecordSchema))
+
+
+class ReviewTaskSchema(Schema):
+    id = fields.Integer()
+    source_record = fields.Nested(SourceRecordSummarySchema)
+    candidate_person_id = fields.Integer()
+    probability = fields.Float()
+    reason = fields.String()
+    explanation = fields.Dict()
+    model_version = fields.String()
+    status = fields.String()
+    created_at = UTCDateTime()
+    decision = fields.String()
+    decided_by = fields.String()
+    decided_at = UTCDateTime()
+
+
+class MergeSchema(Schema):
+    id = fields.Integer()
+    survivor_id = fields.Integer()
+    merged_id = fields.Integer()
+    source_record_ids = fields.List(fields.Integer())
+    reason = fields.String()
+    merged_by = fields.String()
+    merged_at = UTCDateTime()
+    undone_by = fields.String()
+    undone_at = UTCDateTime()

@@ -62,7 +62,7 @@ def pipeline(max_messages: int | None, idle_timeout: float | None) -> None:
     logging.getLogger(__name__).info("pipeline starting: %s", settings.describe())
     with opened(settings) as hub:
         _upgrade_if_embedded(hub)
-        runner = PipelineRunner(settings, hub.sessions, hub.bus)
+        runner = PipelineRunner(settings, hub.sessions, hub.bus, hub.model)
         stats = runner.run(max_messages=max_messages, idle_timeout=idle_timeout)
     click.echo(json.dumps(stats.__dict__))
 
@@ -112,6 +112,44 @@ def ingest_file(bus, settings: Settings, agency: str, path: Path):
             bar.update(task, completed=lines.buffer.tell() if hasattr(lines, "buffer") else 0)
     bus.flush()
     return summary
+
+
+@main.group()
+def model() -> None:
+    """The matching model (m/u probabilities, name frequencies, thresholds)."""
+
+
+@model.command("train")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def model_train(source: Path, out: Path) -> None:
+    """Learn a model, unsupervised, from a CSV in the `mash link` input format."""
+    from hub.linkfile import read_rows
+    from matching.blocking import candidate_pairs
+    from matching.model import train
+    from matching.record import prepare
+
+    read = read_rows(source)
+    with console.status("training"):
+        records = [prepare(row) for row in read.rows]
+        pairs, _ = candidate_pairs(records)
+        version = train(records, pairs).save(out)
+    console.print(f"model {version} trained on {len(records)} records; wrote {out}")
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path))
+def link(source: Path, out: Path, rejects: Path | None) -> None:
+    """Link a back catalogue CSV into persons and households (record_id, person_id, ...)."""
+    from hub.linkfile import link_file
+
+    with console.status("linking") as status:
+        rows, persons, rejected = link_file(
+            source, out, rejects, say=lambda step: status.update(f"linking: {step}")
+        )
+    console.print(f"{rows} records → {persons} persons; {rejected} rows rejected; wrote {out}")
 
 
 @main.command()

@@ -23,3 +23,8 @@ class InvalidQuery(HubError):
 class BusUnavailable(HubError):
     status = 503
     code = "bus_unavailable"
+
+
+class Conflict(HubError):
+    status = 409
+    code = "conflict"

@@ -122,6 +122,55 @@ class Link(Base):
     person: Mapped[Person] = relationship(back_populates="links")
 
 
+class BlockingKey(Base):
+    """A matching blocking key of a source record: candidates are records sharing a key."""
+
+    __tablename__ = "blocking_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(
+        ForeignKey("source_records.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ReviewTask(Base):
+    """An uncertain link: a person decides whether the record belongs to the candidate."""
+
+    __tablename__ = "review_tasks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
+    candidate_person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    probability: Mapped[float]
+    reason: Mapped[str] = mapped_column(String(60))
+    explanation: Mapped[dict] = mapped_column(JSONType, default=dict)
+    model_version: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[dt.datetime | None]
+    decision: Mapped[str | None] = mapped_column(String(30))
+
+    source_record: Mapped[SourceRecord] = relationship()
+
+
+class Merge(Base):
+    """Person `merged_id` folded into `survivor_id`; the moved source records are kept so an
+    unmerge can put each one back."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    source_record_ids: Mapped[list] = mapped_column(JSONType, default=list)
+    reason: Mapped[str] = mapped_column(String(200))
+    merged_by: Mapped[str] = mapped_column(String(120))
+    merged_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+    undone_at: Mapped[dt.datetime | None]
+
+
 class Concern(Base):
     """Something an agency saw or did about a person. `event_id` makes replays harmless."""
 

@@ -26,6 +26,7 @@ from hub.models import Concern, DeadLetter
 from hub.records import current_person_id, ensure_link, upsert_source_record
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
 from hub.settings import Settings
+from matching.model import Model
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +91,7 @@ def _decode(message: Message, max_bytes: int) -> tuple[dict | None, str, dict]:
         return None, "invalid_event", exc.normalized_messages()
 
 
-def handle_message(session: Session, message: Message, settings: Settings) -> Outcome:
+def handle_message(session: Session, message: Message, settings: Settings, model: Model) -> Outcome:
     """Store one message's effects in `session` (caller commits). Never raises for bad input."""
     event, reason, errors = _decode(message, settings.max_event_bytes)
     if event is None:
@@ -100,7 +101,7 @@ def handle_message(session: Session, message: Message, settings: Settings) -> Ou
     if stored is not None:
         return Outcome("duplicate", event_id, current_person_id(session, stored.person_id))
     record = upsert_source_record(session, event["agency"], event["person"])
-    link = ensure_link(session, record)
+    link, _ = ensure_link(session, record, model)
     concern = event["concern"]
     session.add(
         Concern(
@@ -139,9 +140,11 @@ class PipelineRunner:
         settings: Settings,
         session_factory: sessionmaker[Session],
         bus: Bus,
+        model: Model,
         group_id: str | None = None,
     ) -> None:
         self.settings = settings
+        self.model = model
         self.sessions = session_factory
         self.bus = bus
         self.group_id = group_id or settings.consumer_group
@@ -162,7 +165,7 @@ class PipelineRunner:
             for message in messages:
                 try:
                     with session.begin_nested():
-                        outcome = handle_message(session, message, self.settings)
+                        outcome = handle_message(session, message, self.settings, self.model)
                 except Exception as exc:
                     if _is_transient(exc):
                         raise

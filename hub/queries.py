@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from stdnum.gb import nhs, upn
 
 from hub.errors import InvalidQuery, NotFound
-from hub.models import Concern, Link, Person, SourceRecord
+from hub.models import Concern, Link, Person, ReviewTask, SourceRecord
 from hub.records import current_person_id
 from matching.normalise import name_key
 
@@ -136,3 +136,33 @@ def search(session: Session, q: str) -> list[dict]:
         entry = persons.setdefault(pid, {"person_id": pid, "records": []})
         entry["records"].append(record)
     return list(persons.values())[:SEARCH_LIMIT]
+
+
+def person_detail(session: Session, person_id: int) -> dict:
+    """The person's source records from every agency, each with why it is linked."""
+    current = resolve_person(session, person_id)
+    records = session.scalars(
+        select(SourceRecord)
+        .join(Link, Link.source_record_id == SourceRecord.id)
+        .options(selectinload(SourceRecord.addresses), selectinload(SourceRecord.link))
+        .where(Link.person_id == current)
+        .order_by(SourceRecord.agency_code, SourceRecord.id)
+    ).all()
+    return {
+        "person_id": current,
+        "requested_id": person_id,
+        "merged_from": merged_into(session, current),
+        "source_records": list(records),
+    }
+
+
+def review_tasks(session: Session, status: str = "open", limit: int = 50) -> list[ReviewTask]:
+    return list(
+        session.scalars(
+            select(ReviewTask)
+            .options(joinedload(ReviewTask.source_record))
+            .where(ReviewTask.status == status)
+            .order_by(ReviewTask.created_at, ReviewTask.id)
+            .limit(limit)
+        )
+    )

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub.bus import Bus, make_bus
 from hub.db import make_engine, make_session_factory
 from hub.settings import Settings
+from matching.model import Model, default_model_path
 
 
 @dataclass
@@ -20,12 +21,17 @@ class Runtime:
     engine: Engine
     sessions: sessionmaker[Session]
     bus: Bus
+    model: Model
 
     @classmethod
     def open(cls, settings: Settings, bus: Bus | None = None) -> Runtime:
         engine = make_engine(settings)
         return cls(
-            settings, engine, make_session_factory(engine), bus or make_bus(settings, engine)
+            settings,
+            engine,
+            make_session_factory(engine),
+            bus or make_bus(settings, engine),
+            Model.load(settings.model_path or default_model_path()),
         )
 
     def close(self) -> None:

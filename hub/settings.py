@@ -38,6 +38,7 @@ class Settings:
     max_request_bytes: int = 256 * 1024
     poll_max_records: int = 200
     data_dir: Path = field(default_factory=_default_data_dir)
+    model_path: Path | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -54,6 +55,7 @@ class Settings:
             "max_request_bytes": int(env.get("MASH_MAX_REQUEST_BYTES", 256 * 1024)),
             "poll_max_records": int(env.get("MASH_POLL_MAX_RECORDS", 200)),
             "data_dir": data_dir,
+            "model_path": Path(env["MASH_MODEL_PATH"]) if env.get("MASH_MODEL_PATH") else None,
         }
         values.update(overrides)
         if isinstance(values["database_url"], str):

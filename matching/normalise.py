@@ -1,13 +1,37 @@
-"""Turn names as agencies type them into comparable keys."""
+"""Turn what agencies type into comparable values: names, dates, identifiers, postcodes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from dataclasses import dataclass
 
 from anyascii import anyascii
+from stdnum.gb import nhs, upn
 
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[^a-z0-9 ]+")
+_POSTCODE = re.compile(r"^([A-Z]{1,2})([0-9][A-Z0-9]?) ?([0-9])([A-Z]{2})$")
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "master", "jr", "jnr", "junior", "snr", "sr"}
+_ADDRESS_WORDS = {
+    "road": "rd",
+    "street": "st",
+    "lane": "ln",
+    "avenue": "ave",
+    "drive": "dr",
+    "close": "cl",
+    "court": "ct",
+    "crescent": "cres",
+    "gardens": "gdns",
+    "terrace": "ter",
+    "place": "pl",
+    "square": "sq",
+    "grove": "gr",
+    "house": "ho",
+    "apartment": "flat",
+    "apt": "flat",
+}
 
 
 def name_key(name: str | None) -> str | None:
@@ -17,3 +41,102 @@ def name_key(name: str | None) -> str | None:
     ascii_name = anyascii(name).lower().replace("'", "").replace("-", " ")
     key = _SPACES.sub(" ", _NOT_LETTER.sub(" ", ascii_name)).strip()
     return key or None
+
+
+def name_tokens(name: str | None) -> tuple[str, ...]:
+    """Name words without titles or suffixes ('Jr'), in order."""
+    key = name_key(name)
+    if not key:
+        return ()
+    return tuple(word for word in key.split() if word not in _TITLES)
+
+
+@dataclass(frozen=True)
+class BirthDate:
+    """A date of birth as recorded: a full date, a year only, or nothing usable."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def is_full(self) -> bool:
+        return self.day is not None
+
+    @property
+    def digits(self) -> str:
+        return f"{self.year:04d}{self.month:02d}{self.day:02d}" if self.is_full else ""
+
+    def as_date(self) -> dt.date | None:
+        if not self.is_full:
+            return None
+        return dt.date(self.year, self.month, self.day)  # type: ignore[arg-type]
+
+
+def birth_date(raw: str | dt.date | None) -> BirthDate:
+    """Parse YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY or YYYY; anything else counts as missing."""
+    if isinstance(raw, dt.date):
+        return BirthDate(raw.year, raw.month, raw.day)
+    text = (raw or "").strip()
+    if re.fullmatch(r"\d{4}", text):
+        year = int(text)
+        return BirthDate(year) if 1880 <= year <= 2100 else BirthDate()
+    for fmt in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"):
+        try:
+            parsed = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        return BirthDate(parsed.year, parsed.month, parsed.day)
+    return BirthDate()
+
+
+def nhs_number(raw: str | None) -> tuple[str | None, bool]:
+    """The digits of an NHS number and whether its modulus-11 check holds."""
+    digits = re.sub(r"\D", "", raw or "")
+    if not digits:
+        return None, False
+    return digits, len(digits) == 10 and nhs.is_valid(digits)
+
+
+def pupil_number(raw: str | None) -> tuple[str | None, bool]:
+    compact = re.sub(r"[\s-]", "", raw or "").upper()
+    if not compact:
+        return None, False
+    return compact, upn.is_valid(compact)
+
+
+def identifier(raw: str | None) -> str | None:
+    compact = re.sub(r"[\s-]", "", raw or "").upper()
+    return compact or None
+
+
+@dataclass(frozen=True)
+class Postcode:
+    full: str | None = None
+    sector: str | None = None
+    district: str | None = None
+
+
+def postcode(raw: str | None) -> Postcode:
+    """UK postcodes split into full / sector / district; other codes are kept whole."""
+    compact = re.sub(r"\s+", "", (raw or "").upper())
+    if not compact:
+        return Postcode()
+    match = _POSTCODE.match(compact)
+    if not match:
+        return Postcode(full=compact)
+    area, district, sector, unit = match.groups()
+    return Postcode(
+        full=f"{area}{district} {sector}{unit}",
+        sector=f"{area}{district} {sector}",
+        district=f"{area}{district}",
+    )
+
+
+def address_key(raw: str | None) -> str | None:
+    """Lower-case words with common street words abbreviated: '12, Mill Lane' -> '12 mill ln'."""
+    if not raw:
+        return None
+    text = _NOT_ALNUM.sub(" ", anyascii(raw).lower())
+    words = [_ADDRESS_WORDS.get(word, word) for word in text.split()]
+    return " ".join(words) or None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub.bus import Bus, make_bus
 from hub.db import make_session_factory
 from hub.settings import Settings
+from matching.model import Model, default_model_path
 
 STACKS = ["sqlite+embedded", "postgres+kafka"]
 
@@ -22,6 +23,7 @@ class Stack:
     engine: Engine
     sessions: sessionmaker[Session]
     bus: Bus
+    model: Model
 
     def scalar(self, statement):
         with self.sessions() as session:
@@ -49,4 +51,5 @@ def build_stack(request: pytest.FixtureRequest, name: str, topic_prefix: str, **
     )
     bus = make_bus(settings, engine)
     bus.ensure_topics([settings.concerns_topic, settings.linked_topic, settings.deadletter_topic])
-    return Stack(name, settings, engine, make_session_factory(engine), bus)
+    model = Model.load(default_model_path())
+    return Stack(name, settings, engine, make_session_factory(engine), bus, model)

@@ -32,7 +32,7 @@ def client(stack):
 
 
 def run_pipeline(stack: Stack, expected: int) -> None:
-    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus)
+    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, stack.model)
     stats = runner.run(max_messages=expected, idle_timeout=20)
     assert stats.messages == expected
 

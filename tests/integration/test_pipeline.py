@@ -36,7 +36,7 @@ def publish(stack: Stack, *events: dict) -> None:
 
 
 def run(stack: Stack, expected: int, group: str | None = None):
-    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, group_id=group)
+    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, stack.model, group_id=group)
     return runner.run(max_messages=expected, idle_timeout=20)
 
 
@@ -83,16 +83,22 @@ def test_concerns_from_four_agencies_join_into_one_chronology(stack):
     with stack.sessions() as session:
         persons = set(session.scalars(select(Concern.person_id)))
         assert len(persons) == 1
-        methods = {
-            agency: method
-            for agency, method in session.execute(
-                select(Concern.agency_code, Link.method).join(
+        links = {
+            agency: link
+            for agency, link in session.execute(
+                select(Concern.agency_code, Link).join(
                     Link, Link.source_record_id == Concern.source_record_id
                 )
             )
         }
-    assert methods["gp"] == "nhs_number"
-    assert methods["school"] == "name_dob"
+    assert links["police"].method == "new_person"
+    assert {links[a].method for a in ("health_ae", "school", "gp")} == {"probabilistic"}
+    gp_fields = {f["field"]: f["level"] for f in links["gp"].explanation["fields"]}
+    assert gp_fields["nhs_number"] == "exact"
+    assert gp_fields["given_name"] == "nickname_or_transliteration"  # Amy / Amelia
+    assert gp_fields["date_of_birth"] == "null"
+    assert links["gp"].model_version == stack.model.version
+    assert links["gp"].score > stack.model.link_threshold
     assert stack.count(Person) == 1
 
 

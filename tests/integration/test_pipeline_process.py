@@ -21,7 +21,45 @@ from tests.integration.stacks import STACKS, Stack, build_stack
 
 PERSONS = 300
 CONCERNS_PER_PERSON = 10
-GIVEN = ["Amelia", "Oliver", "Aisha", "Tomasz", "Grace", "Yusuf", "Ruby", "Kwame", "Leila", "Noah"]
+GIVEN = [
+    "Amelia",
+    "Oliver",
+    "Aisha",
+    "Tomasz",
+    "Grace",
+    "Yusuf",
+    "Ruby",
+    "Kwame",
+    "Leila",
+    "Noah",
+    "Ifeoma",
+    "Callum",
+    "Zofia",
+    "Dylan",
+    "Maryam",
+    "Reece",
+    "Priya",
+    "Kacper",
+    "Niamh",
+    "Tyler",
+]
+FAMILY = [
+    "Nowak",
+    "Okafor",
+    "Hussain",
+    "Jones",
+    "Mensah",
+    "Taylor",
+    "Begum",
+    "Evans",
+    "Kowalski",
+    "Brown",
+    "Ahmed",
+    "Patel",
+    "Williams",
+    "OConnor",
+    "Smith",
+]
 
 
 @pytest.fixture(params=STACKS)
@@ -36,11 +74,13 @@ def events(persons: int, per_person: int) -> list[dict]:
     out = []
     for c in range(per_person):
         for p in range(persons):
-            dob = dt.date(2010, 1, 1) + dt.timedelta(days=p)
+            dob = dt.date(1990, 1, 1) + dt.timedelta(days=37 * p)
             body = submission(
                 person__source_ref=f"K{p}",
                 person__given_name=GIVEN[p % len(GIVEN)],
+                person__family_name=FAMILY[p // len(GIVEN)],
                 person__date_of_birth=dob.isoformat(),
+                person__addresses=[{"line": f"{p} Mill Lane", "postcode": "B12 9QT"}],
                 concern__ref=f"K{p}-{c}",
             )
             out.append(to_event(load(body)))
