@@ -145,11 +145,17 @@ def link(source: Path, out: Path, rejects: Path | None) -> None:
     """Link a back catalogue CSV into persons and households (record_id, person_id, ...)."""
     from hub.linkfile import link_file
 
-    with console.status("linking") as status:
-        rows, persons, rejected = link_file(
-            source, out, rejects, say=lambda step: status.update(f"linking: {step}")
-        )
+    with Progress(console=console) as bar:
+        task = bar.add_task("reading", total=1.0)
+
+        def progress(step: str, done: float) -> None:
+            bar.update(task, description=step, completed=done)
+
+        rows, persons, rejected = link_file(source, out, rejects, progress)
     console.print(f"{rows} records → {persons} persons; {rejected} rows rejected; wrote {out}")
+    if rejected:
+        target = rejects or out.with_suffix(".rejects.csv")
+        console.print(f"rows that could not be read, with line numbers and reasons: {target}")
 
 
 @main.command()

@@ -59,7 +59,10 @@ def read_rows(path: Path) -> ReadResult:
 
 
 def link_file(
-    source: Path, out: Path, rejects: Path | None = None, say: Callable[[str], None] = print
+    source: Path,
+    out: Path,
+    rejects: Path | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> tuple[int, int, int]:
     """Link `source`, write OUTPUT_COLUMNS to `out`; returns (rows, persons, rejected)."""
     read = read_rows(source)
@@ -69,8 +72,7 @@ def link_file(
             writer = csv.writer(handle)
             writer.writerow(["line", "reason"])
             writer.writerows(read.rejects)
-        say(f"{len(read.rejects)} rows could not be read; reasons with line numbers: {target}")
-    result = link_records(read.rows, progress=say)
+    result = link_records(read.rows, progress=progress)
     with out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(OUTPUT_COLUMNS)

@@ -9,7 +9,6 @@ import numpy as np
 
 from matching.blocking import BlockingReport, candidate_pairs
 from matching.cluster import cluster
-from matching.comparisons import COMPARISONS
 from matching.households import household_labels
 from matching.model import Model, levels_for, train
 from matching.record import Record, prepare
@@ -49,22 +48,22 @@ def tf_adjustments(
 def link_records(
     rows: Sequence[Mapping[str, object]],
     model: Model | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> LinkResult:
     """Cluster rows (the batch input columns) into persons. Trains a model on the rows
     themselves unless one is given."""
-    say = progress or (lambda _: None)
+    say = progress or (lambda _step, _done: None)
     records = [prepare(row) for row in rows]
-    say("blocking")
+    say("blocking", 0.0)
     pairs, report = candidate_pairs(records)
-    say(f"comparing {len(pairs)} candidate pairs")
-    levels = levels_for(records, pairs) if len(pairs) else np.empty((0, len(COMPARISONS)), np.int8)
+    step = f"comparing {len(pairs)} candidate pairs"
+    levels = levels_for(records, pairs, lambda done: say(step, done))
     if model is None:
-        say("training")
+        say("training", 0.0)
         model = train(records, pairs, levels)
-    say("scoring")
+    say("scoring", 0.0)
     probabilities = model.score_levels(levels, tf_adjustments(model, records, pairs, levels))
-    say("clustering")
+    say("clustering", 0.0)
     labels, held = cluster(records, pairs, probabilities, model.link_threshold, model.is_real_name)
     best = np.zeros(len(records))
     linked = probabilities >= model.link_threshold

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -80,6 +81,11 @@ def keys_of(record: Record, rules: Sequence[BlockingRule] = RULES) -> list[str]:
     return keys
 
 
+@cache
+def _upper_triangle(size: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(size, k=1)
+
+
 @dataclass
 class BlockingReport:
     pairs_per_rule: dict[str, int]
@@ -115,7 +121,7 @@ def candidate_pairs(
                 skipped[rule.name] = skipped.get(rule.name, 0) + 1
                 continue
             ids = np.asarray(members, dtype=np.int64)
-            left, right = np.triu_indices(size, k=1)
+            left, right = _upper_triangle(size)
             chunks.append(ids[left] * len(records) + ids[right])
             produced += len(left)
         per_rule[rule.name] = produced

@@ -151,19 +151,17 @@ OTHER_ID = Comparison(
 )
 
 
-def _house_numbers(line: str) -> set[str]:
-    return {word for word in line.split() if word[:1].isdigit()}
-
-
-def _line_similarity(x: str | None, y: str | None) -> float | None:
+def _line_similarity(a: Record, b: Record) -> float | None:
     """Token-set similarity of two address lines; 0 when their house numbers disagree (one
     line may lack a flat number: '12 Mill Lane' and 'Flat 2, 12 Mill Lane' agree)."""
-    if not x or not y:
+    if not a.address or not b.address:
         return None
-    numbers_x, numbers_y = _house_numbers(x), _house_numbers(y)
-    if numbers_x and numbers_y and not (numbers_x <= numbers_y or numbers_y <= numbers_x):
+    if a.address == b.address:
+        return 100.0
+    x, y = a.house_numbers, b.house_numbers
+    if x and y and not (x <= y or y <= x):
         return 0.0
-    return token_set_ratio(x, y)
+    return token_set_ratio(a.address, b.address)
 
 
 def _address_level(a: Record, b: Record) -> int:
@@ -173,7 +171,7 @@ def _address_level(a: Record, b: Record) -> int:
     if not (x.full or a.address) or not (y.full or b.address):
         return NULL
     same_postcode = bool(x.full) and x.full == y.full
-    lines = _line_similarity(a.address, b.address)
+    lines = _line_similarity(a, b)
     if same_postcode and lines is not None and lines >= 90:
         return 1
     if same_postcode or (lines is not None and lines >= 90 and not (x.full and y.full)):

@@ -13,7 +13,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,10 +196,19 @@ def term_frequencies(records: Sequence[Record]) -> dict[str, dict[str, float]]:
     return tables
 
 
-def levels_for(records: Sequence[Record], pairs: np.ndarray) -> np.ndarray:
+def levels_for(
+    records: Sequence[Record],
+    pairs: np.ndarray,
+    progress: Callable[[float], None] | None = None,
+) -> np.ndarray:
+    """Comparison levels of every pair, as an (n, comparisons) array."""
     out = np.empty((len(pairs), len(COMPARISONS)), dtype=np.int8)
-    for row, (i, j) in enumerate(pairs):
+    for row, (i, j) in enumerate(pairs.tolist()):
         out[row] = compare(records[i], records[j])
+        if progress and row % 20_000 == 0:
+            progress(row / len(pairs))
+    if progress:
+        progress(1.0)
     return out
 
 
@@ -273,7 +282,7 @@ def train(
     records: Sequence[Record],
     pairs: np.ndarray,
     pair_levels: np.ndarray | None = None,
-    u_samples: int = 300_000,
+    u_samples: int = 150_000,
     seed: int = 0,
 ) -> Model:
     """Learn a model from the records themselves (unsupervised), given candidate pairs."""

@@ -51,21 +51,18 @@ def name_tokens(name: str | None) -> tuple[str, ...]:
     return tuple(word for word in key.split() if word not in _TITLES)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BirthDate:
     """A date of birth as recorded: a full date, a year only, or nothing usable."""
 
     year: int | None = None
     month: int | None = None
     day: int | None = None
+    digits: str = ""  # YYYYMMDD when the date is full
 
     @property
     def is_full(self) -> bool:
         return self.day is not None
-
-    @property
-    def digits(self) -> str:
-        return f"{self.year:04d}{self.month:02d}{self.day:02d}" if self.is_full else ""
 
     def as_date(self) -> dt.date | None:
         if not self.is_full:
@@ -73,20 +70,31 @@ class BirthDate:
         return dt.date(self.year, self.month, self.day)  # type: ignore[arg-type]
 
 
+_ISO_DATE = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})")
+_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def full_date(year: int, month: int, day: int) -> BirthDate:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return BirthDate()
+    return BirthDate(year, month, day, f"{year:04d}{month:02d}{day:02d}")
+
+
 def birth_date(raw: str | dt.date | None) -> BirthDate:
     """Parse YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY or YYYY; anything else counts as missing."""
     if isinstance(raw, dt.date):
-        return BirthDate(raw.year, raw.month, raw.day)
+        return full_date(raw.year, raw.month, raw.day)
     text = (raw or "").strip()
-    if re.fullmatch(r"\d{4}", text):
+    if len(text) == 4 and text.isdigit():
         year = int(text)
         return BirthDate(year) if 1880 <= year <= 2100 else BirthDate()
-    for fmt in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"):
-        try:
-            parsed = dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-        return BirthDate(parsed.year, parsed.month, parsed.day)
+    if match := _ISO_DATE.fullmatch(text):
+        return full_date(*map(int, match.groups()))
+    if match := _UK_DATE.fullmatch(text):
+        day, month, year = map(int, match.groups())
+        return full_date(year, month, day)
     return BirthDate()
 
 

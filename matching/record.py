@@ -57,6 +57,7 @@ class Record:
     other_id: str | None
     postcode: Postcode
     address: str | None
+    house_numbers: frozenset[str]
     given_sound: str | None
     family_sound: str | None
 
@@ -89,6 +90,7 @@ def prepare(raw: Mapping[str, object]) -> Record:
     nhs, nhs_valid = nhs_number(text("nhs_number"))
     upn, upn_valid = pupil_number(text("upn"))
     dob_raw = raw.get("date_of_birth")
+    address = address_key(text("address_line"))
     return Record(
         record_id=str(raw.get("record_id", "")),
         agency=text("agency"),
@@ -106,7 +108,8 @@ def prepare(raw: Mapping[str, object]) -> Record:
         upn_valid=upn_valid,
         other_id=identifier(text("other_id")),
         postcode=postcode(text("postcode")),
-        address=address_key(text("address_line")),
+        address=address,
+        house_numbers=frozenset(w for w in (address or "").split() if w[:1].isdigit()),
         given_sound=_sound(given),
         family_sound=_sound(family_tokens[-1] if family_tokens else None),
     )
