@@ -35,11 +35,16 @@ def conflict(a: Record, b: Record, is_real_name: Callable[[str], bool] | None = 
     if a.upn_valid and b.upn_valid and a.upn != b.upn:
         return "different_upns"
     dob = DOB.level_of(a, b)
-    if dob == _DOB_ELSE and _dates_far_apart(a, b):
-        # Even with a shared identifier: a baby registered under the mother's NHS number is a
-        # known recording error, and father and son may share every other detail.
+    shared_identifier = _shares_identifier(a, b)
+    # With a shared identifier only a generation apart counts: a baby registered under the
+    # mother's NHS number is a known recording error; a mistyped date is not a conflict.
+    if (
+        dob == _DOB_ELSE
+        and _dates_far_apart(a, b)
+        and (not shared_identifier or _generations_apart(a, b))
+    ):
         return "different_dates_of_birth"
-    if _shares_identifier(a, b):
+    if shared_identifier:
         return None  # an identifier agrees: that is agreement on the person
     given = GIVEN.level_of(a, b)
     if given in _DIFFERENT_GIVEN and dob != 1:
@@ -50,11 +55,15 @@ def conflict(a: Record, b: Record, is_real_name: Callable[[str], bool] | None = 
         # Surname and address are shared by a whole household; the same *person* needs their
         # given name, date of birth or an identifier to agree as well.
         return "only_household_evidence"
-    if dob == 1 and FAMILY.level_of(a, b) in _SAME_FAMILY:
+    if dob == 1 and FAMILY.level_of(a, b) in _SAME_FAMILY and not _share_a_middle_name(a, b):
         both_real = is_real_name is not None and is_real_name(a.given) and is_real_name(b.given)
         if given in _DIFFERENT_GIVEN or (given in _CLOSE_GIVEN and both_real):
             return "possible_twins"
     return None
+
+
+def _generations_apart(a: Record, b: Record) -> bool:
+    return abs(a.dob.year - b.dob.year) >= 12  # type: ignore[operator]
 
 
 def _dates_far_apart(a: Record, b: Record) -> bool:
@@ -67,3 +76,9 @@ def _dates_far_apart(a: Record, b: Record) -> bool:
 
 _GIVEN_AGREES = {1, 2, 3, 4, 5, 6}
 _DOB_AGREES = {1, 2, 3, 4}
+
+
+def _share_a_middle_name(a: Record, b: Record) -> bool:
+    """Twins rarely share a middle name; one person under two forms of a first name (Funmi,
+    Olufunmilayo) keeps theirs."""
+    return bool({m for m in a.middle if len(m) > 1} & set(b.middle))
