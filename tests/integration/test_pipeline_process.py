@@ -19,7 +19,7 @@ from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import submission
 from tests.integration.stacks import STACKS, Stack, build_stack
 
-PERSONS = 300
+PERSONS = 150
 CONCERNS_PER_PERSON = 10
 GIVEN = [
     "Amelia",
