@@ -19,6 +19,13 @@ each agency's recording habits (upper-case surnames, dropped middle names, missi
 Standard library and python-stdnum only. Deterministic for a seed; generation streams household
 by household (`iter_population`), and `generate_population(n)` is a prefix of
 `generate_population(n + k)` for the same seed and config.
+
+This module is the public face: the output row, the entry points and CSV input and output, with
+everything other code needs re-exported. The parts live beside it: `config` (the rates),
+`households` (the truth: invented people and households), `backgrounds`, `name_lists` and
+`name_variants` (names and naming customs), `places` (local authorities and made-up addresses),
+`identifiers` (NHS numbers and UPNs), `agencies` (who knows whom, and each agency's habits) and
+`corruption` (the recording errors).
 """
 
 from __future__ import annotations
@@ -62,6 +69,7 @@ __all__ = [
     "write_population_csv",
 ]
 
+# Values of the `role` column.
 ROLES = ("child", "unborn", "carer", "partner", "visitor")
 
 
