@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.bus import Bus, make_bus
 from hub.db import make_session_factory
+from hub.pipeline import PipelineRunner, RunStats
 from hub.settings import Settings
 from matching.model import Model, default_model_path
 
@@ -53,3 +54,11 @@ def build_stack(request: pytest.FixtureRequest, name: str, topic_prefix: str, **
     bus.ensure_topics([settings.concerns_topic, settings.linked_topic, settings.deadletter_topic])
     model = Model.load(default_model_path())
     return Stack(name, settings, engine, make_session_factory(engine), bus, model)
+
+
+def run_pipeline(stack: Stack, expected: int, group: str | None = None) -> RunStats:
+    """Run the pipeline until `expected` messages are handled (or 20 s pass idle)."""
+    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, stack.model, group_id=group)
+    stats = runner.run(max_messages=expected, idle_timeout=20)
+    assert stats.messages == expected, stats
+    return stats

@@ -4,37 +4,15 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from api import create_app
 from connectors import jsonl
 from connectors.base import publish
 from hub.models import Concern
-from hub.pipeline import PipelineRunner
 from hub.settings import Settings
 from tests.factories import DELETE, submission
-from tests.integration.stacks import STACKS, Stack, build_stack
-
-
-@pytest.fixture(params=STACKS)
-def stack(request, topic_prefix) -> Stack:
-    stack = build_stack(request, request.param, topic_prefix, max_request_bytes=32 * 1024)
-    yield stack
-    stack.bus.close()
-
-
-@pytest.fixture
-def client(stack):
-    app = create_app(stack.settings, bus=stack.bus)
-    yield app.test_client()
-    app.extensions["mash"].engine.dispose()
-
-
-def run_pipeline(stack: Stack, expected: int) -> None:
-    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, stack.model)
-    stats = runner.run(max_messages=expected, idle_timeout=20)
-    assert stats.messages == expected
+from tests.integration.stacks import run_pipeline
 
 
 def post(client, body) -> tuple[int, dict]:

@@ -5,32 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from api import create_app
 from hub.models import AuditEvent, Concern, ReviewTask
-from hub.pipeline import PipelineRunner
 from tests.factories import submission
-from tests.integration.stacks import STACKS, Stack, build_stack
+from tests.integration.stacks import Stack, run_pipeline
 
 NHS_A, NHS_B = "9434765919", "4010232137"  # both valid, different
-
-
-@pytest.fixture(params=STACKS)
-def stack(request, topic_prefix) -> Stack:
-    stack = build_stack(request, request.param, topic_prefix)
-    yield stack
-    stack.bus.close()
-
-
-@pytest.fixture
-def client(stack):
-    app = create_app(stack.settings, bus=stack.bus)
-    yield app.test_client()
-    app.extensions["mash"].engine.dispose()
-
-
-def run_pipeline(stack: Stack, expected: int) -> None:
-    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, stack.model)
-    assert runner.run(max_messages=expected, idle_timeout=20).messages == expected
 
 
 def person_of(stack: Stack, agency: str) -> int:

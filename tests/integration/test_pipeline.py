@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
 from connectors.base import message_key
 from hub.models import Concern, DeadLetter, Link, Person
-from hub.pipeline import PipelineRunner
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import DELETE, submission
 from tests.integration.busutil import drain
-from tests.integration.stacks import STACKS, Stack, build_stack
+from tests.integration.stacks import Stack, run_pipeline
 
 MAX_EVENT_BYTES = 8 * 1024
-
-
-@pytest.fixture(params=STACKS)
-def stack(request, topic_prefix) -> Stack:
-    stack = build_stack(request, request.param, topic_prefix, max_event_bytes=MAX_EVENT_BYTES)
-    yield stack
-    stack.bus.close()
 
 
 def event(**overrides) -> dict:
@@ -33,11 +24,6 @@ def publish(stack: Stack, *events: dict) -> None:
     for e in events:
         stack.bus.publish(stack.settings.concerns_topic, message_key(e), json.dumps(e).encode())
     stack.bus.flush()
-
-
-def run(stack: Stack, expected: int, group: str | None = None):
-    runner = PipelineRunner(stack.settings, stack.sessions, stack.bus, stack.model, group_id=group)
-    return runner.run(max_messages=expected, idle_timeout=20)
 
 
 def test_concerns_from_four_agencies_join_into_one_chronology(stack):
@@ -63,7 +49,7 @@ def test_concerns_from_four_agencies_join_into_one_chronology(stack):
             **child,
         ),
     )
-    assert run(stack, 3).stored == 3
+    assert run_pipeline(stack, 3).stored == 3
     # The GP spells her name differently and gives no date of birth: the NHS number links her.
     publish(
         stack,
@@ -78,7 +64,7 @@ def test_concerns_from_four_agencies_join_into_one_chronology(stack):
             concern__severity="medium",
         ),
     )
-    assert run(stack, 1).stored == 1
+    assert run_pipeline(stack, 1).stored == 1
 
     with stack.sessions() as session:
         persons = set(session.scalars(select(Concern.person_id)))
@@ -109,7 +95,7 @@ def test_a_different_child_stays_a_different_person(stack):
         event(person__source_ref="B", person__given_name="Evie", concern__ref="2"),
         event(person__source_ref="C", person__date_of_birth="1986-01-02", concern__ref="3"),
     )
-    run(stack, 3)
+    run_pipeline(stack, 3)
     assert stack.count(Person) == 3
 
 
@@ -135,7 +121,7 @@ def test_malformed_messages_are_dead_lettered_with_reasons_while_good_ones_pass(
         stack.bus.publish(topic, "police:BAD", raw)
     publish(stack, *good[1:])
 
-    stats = run(stack, len(good) + len(bad))
+    stats = run_pipeline(stack, len(good) + len(bad))
     assert (stats.stored, stats.dead_letter) == (3, 6)
     assert stack.count(Concern) == 3
 
@@ -164,12 +150,14 @@ def test_replaying_every_event_changes_nothing(stack):
     publish(stack, *events)
     stack.bus.publish(stack.settings.concerns_topic, "police:BAD", b"not json")
     stack.bus.flush()
-    first = run(stack, 7)
+    first = run_pipeline(stack, 7)
     assert (first.stored, first.dead_letter) == (6, 1)
     before = (stack.count(Concern), stack.count(Person), stack.count(Link), stack.count(DeadLetter))
 
     publish(stack, *events)  # the agency sends everything again...
-    replay = run(stack, 13, group="replay-from-the-start")  # ...and a new group re-reads it all
+    replay = run_pipeline(
+        stack, 13, group="replay-from-the-start"
+    )  # ...and a new group re-reads it all
     assert (replay.stored, replay.duplicate, replay.dead_letter) == (0, 12, 1)
     after = (stack.count(Concern), stack.count(Person), stack.count(Link), stack.count(DeadLetter))
     assert after == before == (6, 2, 2, 1)
@@ -178,7 +166,7 @@ def test_replaying_every_event_changes_nothing(stack):
 def test_a_linked_event_follows_every_stored_concern(stack):
     events = [event(person__source_ref=f"L{i}", concern__ref=f"L{i}") for i in range(4)]
     publish(stack, *events)
-    run(stack, 4)
+    run_pipeline(stack, 4)
     consumer = stack.bus.consumer([stack.settings.linked_topic], "linked-reader")
     linked = [json.loads(m.value) for m in drain(consumer, 4)]
     consumer.close()

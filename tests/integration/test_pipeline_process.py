@@ -10,14 +10,13 @@ import subprocess
 import sys
 import time
 
-import pytest
 from sqlalchemy import func, select
 
 from connectors.base import publish
 from hub.models import Concern, Person
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import submission
-from tests.integration.stacks import STACKS, Stack, build_stack
+from tests.integration.stacks import Stack
 
 PERSONS = 150
 CONCERNS_PER_PERSON = 10
@@ -60,13 +59,6 @@ FAMILY = [
     "OConnor",
     "Smith",
 ]
-
-
-@pytest.fixture(params=STACKS)
-def stack(request, topic_prefix) -> Stack:
-    stack = build_stack(request, request.param, topic_prefix)
-    yield stack
-    stack.bus.close()
 
 
 def events(persons: int, per_person: int) -> list[dict]:
