@@ -198,10 +198,14 @@ class Concern(Base):
 
 
 class Household(Base):
+    """The people recorded at one address (postcode + normalised address line)."""
+
     __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("address_key", name="uq_households_address_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    address_key: Mapped[str | None] = mapped_column(String(400))
 
 
 class HouseholdMembership(Base):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.bus import Bus, Message
+from hub.households import place_in_household
 from hub.models import Concern, DeadLetter
 from hub.records import current_person_id, ensure_link, upsert_source_record
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
@@ -122,6 +123,15 @@ def handle_message(session: Session, message: Message, settings: Settings, model
         )
     )
     session.flush()
+    addresses = event["person"].get("addresses") or []
+    if addresses:
+        place_in_household(
+            session,
+            link.person_id,
+            event["person"].get("role"),
+            addresses[-1],
+            concern["occurred_at"].date(),
+        )
     return Outcome("stored", event_id, link.person_id, record.id, link.method)
 
 

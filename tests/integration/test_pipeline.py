@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from connectors.base import message_key
-from hub.models import Concern, DeadLetter, Link, Person
+from hub.models import Concern, DeadLetter, Household, HouseholdMembership, Link, Person
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import DELETE, submission
 from tests.integration.busutil import drain
@@ -174,3 +174,51 @@ def test_a_linked_event_follows_every_stored_concern(stack):
     with stack.sessions() as session:
         stored = dict(session.execute(select(Concern.event_id, Concern.person_id)).all())
     assert all(stored[e["event_id"]] == e["person_id"] for e in linked)
+
+
+def test_a_family_at_one_address_forms_a_household_and_a_move_adds_another(stack):
+    home = [{"line": "12 Mill Lane", "postcode": "B12 9QT"}]
+    people = [
+        ("police", "M", "Grace", "1990-02-03", "carer"),
+        ("school", "C", "Amelia", "2018-04-12", "child"),
+        ("probation", "P", "Reece", "1986-07-30", "visitor"),
+    ]
+    events = [
+        event(agency=agency, person__source_ref=ref, person__given_name=given,
+              person__date_of_birth=dob, person__role=role, person__addresses=home,
+              concern__ref=f"H-{ref}")
+        for agency, ref, given, dob, role in people
+    ]  # fmt: skip
+    unborn = event(agency="midwifery", person__source_ref="U", person__role="unborn",
+                   person__addresses=home, concern__ref="H-U",
+                   concern__category="pregnancy_booking", concern__severity="low")  # fmt: skip
+    del unborn["person"]["given_name"], unborn["person"]["date_of_birth"]
+    publish(stack, *events, unborn)
+    run_pipeline(stack, 4)
+    moved = event(
+        agency="gp",
+        person__source_ref="C-GP",
+        person__given_name="Amelia",
+        person__date_of_birth="2018-04-12",
+        person__role="child",
+        person__addresses=[{"line": "3 Canal Walk", "postcode": "LS6 2AA"}],
+        concern__ref="H-moved",
+        concern__occurred_at="2026-06-01T09:00:00+00:00",
+    )
+    publish(stack, moved)
+    run_pipeline(stack, 1)
+
+    with stack.sessions() as session:
+        members = session.execute(
+            select(
+                Household.address_key, HouseholdMembership.role, HouseholdMembership.person_id
+            ).join(HouseholdMembership, HouseholdMembership.household_id == Household.id)
+        ).all()
+    at_home = {role for key, role, _ in members if key == "B12 9QT|12 mill ln"}
+    assert at_home == {"carer", "child", "visitor", "unborn"}
+    child = {pid for key, role, pid in members if role == "child"}
+    assert len(child) == 1, "the child who moved is one person in two households"
+    assert {key for key, role, _ in members if role == "child"} == {
+        "B12 9QT|12 mill ln",
+        "LS6 2AA|3 canal walk",
+    }
