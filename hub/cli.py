@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import subprocess
 import sys
 import time
@@ -204,7 +205,11 @@ def demo(host: str, port: int, families: int) -> None:
         path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         summary = ingest_file(bus, settings, agency, path)
         console.print(f"{agency}: published {summary.published} concerns from {path}")
-    worker = subprocess.Popen([sys.executable, "-m", "hub.cli", "pipeline"])
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", "pipeline"], preexec_fn=_die_with_parent
+    )
+    # SIGTERM must unwind through `finally`, or the pipeline child would outlive the demo.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         _wait_for_pipeline(engine, sum(len(rows) for rows in by_agency.values()))
         base = f"http://{host}:{port}"
@@ -217,6 +222,16 @@ def demo(host: str, port: int, families: int) -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def _die_with_parent() -> None:
+    """Linux: the child gets SIGTERM when the demo process dies, however it dies."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 def _most_joined_person(engine) -> tuple[int | None, int]:

@@ -106,3 +106,23 @@ def test_demo_serves_a_child_known_to_four_agencies(tmp_path):
         demo.terminate()
         demo.wait(timeout=30)
         log.close()
+    deadline = time.monotonic() + 10
+    while _processes_using(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_using(tmp_path) == [], "the demo left its pipeline running"
+
+
+def _processes_using(data_dir) -> list[int]:
+    """Processes whose environment points MASH_DATA_DIR at `data_dir` (Linux /proc)."""
+    marker = f"MASH_DATA_DIR={data_dir}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if marker in handle.read().split(b"\0"):
+                    found.append(int(entry))
+        except OSError:
+            continue
+    return found
