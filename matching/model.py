@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing as mp
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -196,20 +198,46 @@ def term_frequencies(records: Sequence[Record]) -> dict[str, dict[str, float]]:
     return tables
 
 
+PARALLEL_FROM = 200_000  # pairs; below this a second process costs more than it saves
+_SHARED: Sequence[Record] = ()
+
+
+def _levels_chunk(pairs: np.ndarray) -> np.ndarray:
+    out = np.empty((len(pairs), len(COMPARISONS)), dtype=np.int8)
+    for row, (i, j) in enumerate(pairs.tolist()):
+        out[row] = compare(_SHARED[i], _SHARED[j])
+    return out
+
+
 def levels_for(
     records: Sequence[Record],
     pairs: np.ndarray,
     progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
-    """Comparison levels of every pair, as an (n, comparisons) array."""
-    out = np.empty((len(pairs), len(COMPARISONS)), dtype=np.int8)
-    for row, (i, j) in enumerate(pairs.tolist()):
-        out[row] = compare(records[i], records[j])
-        if progress and row % 20_000 == 0:
-            progress(row / len(pairs))
-    if progress:
-        progress(1.0)
-    return out
+    """Comparison levels of every pair, as an (n, comparisons) array. Large jobs use every
+    core: forked workers see the records without copying them."""
+    global _SHARED
+    _SHARED = records
+    chunks = np.array_split(pairs, max(1, len(pairs) // 50_000))
+    workers = os.cpu_count() or 1
+    results: list[np.ndarray] = []
+    try:
+        if len(pairs) >= PARALLEL_FROM and workers > 1 and "fork" in mp.get_all_start_methods():
+            with mp.get_context("fork").Pool(workers) as pool:
+                for done, chunk in enumerate(pool.imap(_levels_chunk, chunks), start=1):
+                    results.append(chunk)
+                    if progress:
+                        progress(done / len(chunks))
+        else:
+            for done, chunk in enumerate(chunks, start=1):
+                results.append(_levels_chunk(chunk))
+                if progress:
+                    progress(done / len(chunks))
+    finally:
+        _SHARED = ()
+    if not results:
+        return np.empty((0, len(COMPARISONS)), dtype=np.int8)
+    return np.concatenate(results)
 
 
 def _random_pairs(n: int, count: int, rng: np.random.Generator) -> np.ndarray:

@@ -57,14 +57,19 @@ def decide(
     should include every record of each candidate person (for the conflict check)."""
     prior_weight = prior_weight_for(model, population)
     best: dict[Hashable, tuple[float, Record]] = {}
-    conflicts: dict[Hashable, str] = {}
     for person_id, other in candidates:
         levels = compare(record, other)
         p = probability(prior_weight + sum(model.field_weights(record, other, levels)))
         if person_id not in best or p > best[person_id][0]:
             best[person_id] = (p, other)
+    # Conflicts matter only for persons who could be linked or reviewed: check every record of
+    # those, and skip the (many) weak candidates.
+    conflicts: dict[Hashable, str] = {}
+    for person_id, other in candidates:
+        if person_id in conflicts or best[person_id][0] < model.review_threshold:
+            continue
         reason = conflict(record, other, model.is_real_name)
-        if reason and person_id not in conflicts:
+        if reason:
             conflicts[person_id] = reason
     ranked = sorted(
         (

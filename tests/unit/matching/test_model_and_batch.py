@@ -130,3 +130,17 @@ def test_households_join_people_through_shared_addresses():
     labels = household_labels(records, [1, 1, 2, 3, 4])
     assert labels[0] == labels[1] == labels[2] == labels[3]
     assert labels[4] != labels[0]
+
+
+def test_comparing_in_parallel_gives_the_same_levels(population, monkeypatch):
+    import numpy as np
+
+    from matching import model as model_module
+    from matching.blocking import candidate_pairs
+
+    records = [prepare(row) for row in population]
+    pairs, _ = candidate_pairs(records)
+    serial = model_module.levels_for(records, pairs)
+    monkeypatch.setattr(model_module, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(model_module.os, "cpu_count", lambda: 2)
+    assert np.array_equal(model_module.levels_for(records, pairs), serial)
