@@ -198,7 +198,7 @@ def term_frequencies(records: Sequence[Record]) -> dict[str, dict[str, float]]:
     return tables
 
 
-PARALLEL_FROM = 200_000  # pairs; below this a second process costs more than it saves
+PARALLEL_FROM = 100_000  # pairs; below this a second process costs more than it saves
 _SHARED: Sequence[Record] = ()
 
 

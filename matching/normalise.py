@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from anyascii import anyascii
 from stdnum.gb import nhs, upn
 
+# Agencies repeat the same names, dates, postcodes and numbers many times over; every function
+# here is pure, so a bounded cache turns most calls into a lookup.
+_CACHE = 1 << 18
 _NOT_LETTER = re.compile(r"[^a-z ]+")
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9 ]+")
@@ -34,6 +38,7 @@ _ADDRESS_WORDS = {
 }
 
 
+@lru_cache(maxsize=_CACHE)
 def name_key(name: str | None) -> str | None:
     """Lower-case ASCII letters and single spaces: 'Zoë  O'Brien-Smith' -> 'zoe obrien smith'."""
     if not name:
@@ -43,6 +48,7 @@ def name_key(name: str | None) -> str | None:
     return key or None
 
 
+@lru_cache(maxsize=_CACHE)
 def name_tokens(name: str | None) -> tuple[str, ...]:
     """Name words without titles or suffixes ('Jr'), in order."""
     key = name_key(name)
@@ -82,6 +88,7 @@ def full_date(year: int, month: int, day: int) -> BirthDate:
     return BirthDate(year, month, day, f"{year:04d}{month:02d}{day:02d}")
 
 
+@lru_cache(maxsize=_CACHE)
 def birth_date(raw: str | dt.date | None) -> BirthDate:
     """Parse YYYY-MM-DD, YYYYMMDD, DD/MM/YYYY or YYYY; anything else counts as missing."""
     if isinstance(raw, dt.date):
@@ -98,6 +105,7 @@ def birth_date(raw: str | dt.date | None) -> BirthDate:
     return BirthDate()
 
 
+@lru_cache(maxsize=_CACHE)
 def nhs_number(raw: str | None) -> tuple[str | None, bool]:
     """The digits of an NHS number and whether its modulus-11 check holds."""
     digits = re.sub(r"\D", "", raw or "")
@@ -106,6 +114,7 @@ def nhs_number(raw: str | None) -> tuple[str | None, bool]:
     return digits, len(digits) == 10 and nhs.is_valid(digits)
 
 
+@lru_cache(maxsize=_CACHE)
 def pupil_number(raw: str | None) -> tuple[str | None, bool]:
     compact = re.sub(r"[\s-]", "", raw or "").upper()
     if not compact:
@@ -125,6 +134,7 @@ class Postcode:
     district: str | None = None
 
 
+@lru_cache(maxsize=_CACHE)
 def postcode(raw: str | None) -> Postcode:
     """UK postcodes split into full / sector / district; other codes are kept whole."""
     compact = re.sub(r"\s+", "", (raw or "").upper())
@@ -141,6 +151,7 @@ def postcode(raw: str | None) -> Postcode:
     )
 
 
+@lru_cache(maxsize=_CACHE)
 def address_key(raw: str | None) -> str | None:
     """Lower-case words with common street words abbreviated: '12, Mill Lane' -> '12 mill ln'."""
     if not raw:

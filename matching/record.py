@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jellyfish
 
@@ -62,6 +63,7 @@ class Record:
     family_sound: str | None
 
 
+@lru_cache(maxsize=1 << 16)
 def _sound(word: str | None) -> str | None:
     if not word:
         return None
