@@ -23,25 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.metrics import twin_keys
+from matching.record import INPUT_COLUMNS
 
 # The engine's input contract: every key present, '' for missing.
-RECORD_FIELDS = (
-    "record_id",
-    "agency",
-    "local_authority",
-    "source_ref",
-    "given_name",
-    "middle_names",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "nhs_number",
-    "upn",
-    "other_id",
-    "postcode",
-    "address_line",
-    "role",
-)
+RECORD_FIELDS = INPUT_COLUMNS
 TRUTH_FIELDS = ("true_person_id", "true_household_id")
 FEBRL_COLUMNS = (
     "given_name",
