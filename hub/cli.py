@@ -97,21 +97,24 @@ def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
 
 
 def ingest_file(bus, settings: Settings, agency: str, path: Path):
+    """Parse an agency's JSON Lines file and publish its events with the shared publish step."""
     from connectors import jsonl
-    from connectors.base import IngestSummary, Rejected, message_key
+    from connectors.base import IngestSummary, Rejected, publish
 
     summary = IngestSummary()
     with path.open(encoding="utf-8", errors="replace") as lines, Progress(console=console) as bar:
         task = bar.add_task(path.name, total=path.stat().st_size)
-        for item in jsonl.parse(lines, agency):
-            summary.read += 1
-            if isinstance(item, Rejected):
-                summary.rejected.append(item)
-                continue
-            bus.publish(settings.concerns_topic, message_key(item), json.dumps(item).encode())
-            summary.published += 1
-            bar.update(task, completed=lines.buffer.tell() if hasattr(lines, "buffer") else 0)
-    bus.flush()
+
+        def events():
+            for item in jsonl.parse(lines, agency):
+                summary.read += 1
+                bar.update(task, completed=lines.buffer.tell())
+                if isinstance(item, Rejected):
+                    summary.rejected.append(item)
+                else:
+                    yield item
+
+        summary.published = publish(bus, settings.concerns_topic, events())
     return summary
 
 

@@ -65,17 +65,16 @@ def link_records(
     probabilities = model.score_levels(levels, tf_adjustments(model, records, pairs, levels))
     say("clustering", 0.0)
     labels, held = cluster(records, pairs, probabilities, model.link_threshold, model.is_real_name)
+    label_of = np.asarray(labels)
+    together = label_of[pairs[:, 0]] == label_of[pairs[:, 1]] if len(pairs) else np.empty(0, bool)
     best = np.zeros(len(records))
-    linked = probabilities >= model.link_threshold
-    for (i, j), p, ok in zip(pairs, probabilities, linked, strict=True):
-        if ok and labels[i] == labels[j]:
-            best[i] = max(best[i], p)
-            best[j] = max(best[j], p)
+    linked = (probabilities >= model.link_threshold) & together
+    for side in (0, 1):
+        np.maximum.at(best, pairs[linked, side], probabilities[linked])
     ids = [r.record_id for r in records]
+    uncertain = np.flatnonzero((probabilities >= model.review_threshold) & ~together)
     review = [
-        (ids[i], ids[j], float(p))
-        for (i, j), p in zip(pairs, probabilities, strict=True)
-        if model.review_threshold <= p and labels[i] != labels[j]
+        (ids[pairs[row, 0]], ids[pairs[row, 1]], float(probabilities[row])) for row in uncertain
     ]
     numbers = {label: n + 1 for n, label in enumerate(dict.fromkeys(labels))}
     persons = [numbers[label] for label in labels]

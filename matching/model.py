@@ -264,12 +264,9 @@ def estimate_u(
 
 
 def _initial_m(comparison: Comparison) -> np.ndarray:
-    levels = len(comparison.levels)
-    rest = np.array([0.5**k for k in range(1, levels - 1)])
-    m = np.concatenate([[1.0, 0.0], rest])
-    m[1] = 0.85
-    m[2:] = 0.15 * rest / rest.sum() if len(rest) else []
-    return m
+    """Start EM from "matches mostly agree exactly": 0.85 on exact, the rest halving."""
+    rest = 0.5 ** np.arange(1, len(comparison.levels) - 1)
+    return np.concatenate([[1.0, 0.85], 0.15 * rest / rest.sum()])
 
 
 def _em_session(
@@ -287,7 +284,6 @@ def _em_session(
         log_bf = np.zeros(len(patterns))
         for c in active:
             log_bf += np.log2(np.maximum(m_new[c], _TINY) / np.maximum(u[c], _TINY))[patterns[:, c]]
-            log_bf[patterns[:, c] == 0] += 0.0
         odds = (weights / (1 - weights)) * np.exp2(np.clip(log_bf, -60, 60))
         posterior = odds / (1 + odds)
         expected = counts * posterior

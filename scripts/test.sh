@@ -33,7 +33,6 @@ wait "$kafka_pid" || { echo "Kafka did not start" >&2; exit 1; }
 MASH_TEST_DATABASE_URL="$("$PG" url)"
 export MASH_TEST_DATABASE_URL
 export MASH_TEST_KAFKA_BOOTSTRAP="127.0.0.1:${MASH_KAFKA_PORT:-9092}"
-export MASH_REQUIRE_INTEGRATION=1
 
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .

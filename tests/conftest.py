@@ -1,7 +1,7 @@
 """Shared fixtures: real PostgreSQL and a real Kafka broker when `scripts/test.sh` started them.
 
-Integration fixtures skip only on a developer's machine without the services; under CI (or
-MASH_REQUIRE_INTEGRATION=1) a missing service fails the run instead of skipping silently.
+A missing service fails the test: integration tests never skip unless a developer asks for it
+with MASH_SKIP_INTEGRATION=1 (and never under CI).
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ def _require(env_name: str, what: str) -> str:
     if value:
         return value
     message = f"{what} not available: set {env_name} (scripts/test.sh starts it)"
-    if os.environ.get("CI") or os.environ.get("MASH_REQUIRE_INTEGRATION"):
-        pytest.fail(message)
-    pytest.skip(message)
+    if os.environ.get("MASH_SKIP_INTEGRATION") == "1" and not os.environ.get("CI"):
+        pytest.skip(message)
+    pytest.fail(message)
 
 
 @pytest.fixture(scope="session")
