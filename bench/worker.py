@@ -68,6 +68,10 @@ def batch(job: dict[str, Any]) -> dict[str, Any]:
         records = dataset.records
         out, wall, cpu = _timed(link, records)
         person_ids = {str(k): str(v) for k, v in out.person_ids.items()}
+        if hasattr(out, "held_apart"):
+            result["held_apart_same_person"] = metrics.held_apart_same_person(
+                out.held_apart, person_ids, dataset.truth
+            )
     result.update(
         seconds=wall,
         cpu_seconds=cpu,

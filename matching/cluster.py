@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from matching.guards import conflict
+from matching.guards import conflict, first_conflict
 from matching.record import Record
 
 # log2 odds: a record whose best link to another person is within this of its best link to its
@@ -57,8 +57,10 @@ def cluster(
         root_i, root_j = clusters.find(i), clusters.find(j)
         if root_i == root_j:
             continue
-        reason = _first_conflict(
-            records, clusters.members[root_i], clusters.members[root_j], is_real_name
+        reason = conflict(records[i], records[j], is_real_name) or first_conflict(
+            [records[k] for k in clusters.members[root_i]],
+            [records[k] for k in clusters.members[root_j]],
+            is_real_name,
         )
         if reason:
             held_apart.append((i, j, reason))
@@ -69,20 +71,6 @@ def cluster(
         labels[record] = len(records) + record  # a person of its own, pending review
         held_apart.append((record, record, "would_bridge_persons"))
     return labels, held_apart
-
-
-def _first_conflict(
-    records: Sequence[Record],
-    left: list[int],
-    right: list[int],
-    is_real_name: Callable[[str], bool] | None,
-) -> str | None:
-    for i in left:
-        for j in right:
-            reason = conflict(records[i], records[j], is_real_name)
-            if reason:
-                return reason
-    return None
 
 
 def _ambiguous_records(

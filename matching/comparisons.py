@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.fuzz import token_set_ratio
 
-from matching.names import are_equivalent
+from matching.names import are_equivalent, is_diminutive
 from matching.normalise import BirthDate
 from matching.record import Record
 
@@ -38,7 +38,11 @@ def _given_level(a: Record, b: Record) -> int:
         return 2
     if are_equivalent(a.given_compact, b.given_compact):  # type: ignore[arg-type]
         return 2
-    if (x in b.middle or y in a.middle) or (x in b.family_tokens and y in a.family_tokens):
+    if is_diminutive(x, y) and sexes_may_agree(a, b):
+        return 2
+    if _uses_a_middle_name(a, b) or _uses_a_middle_name(b, a):
+        return 3
+    if names_swapped(a, b):
         return 3
     if len(x) == 1 or len(y) == 1:
         return 6 if x[0] == y[0] else 7
@@ -48,6 +52,32 @@ def _given_level(a: Record, b: Record) -> int:
     if similarity >= 0.80:
         return 5
     return 7
+
+
+def _same_name_word(given: str, family: str, family_tokens: tuple[str, ...]) -> bool:
+    if given in family_tokens or given == family.replace(" ", ""):
+        return True
+    return are_equivalent(given, family) or JaroWinkler.similarity(given, family) >= 0.9
+
+
+def names_swapped(a: Record, b: Record) -> bool:
+    """Given and family name recorded the wrong way round, allowing a typo or another form
+    of the name on either side ('Dani Pop' and 'Pop Daniela', 'Tian-yi Ho' and 'Ho Tianyi')."""
+    if not (a.given and b.given and a.family and b.family):
+        return False
+    return _same_name_word(a.given_compact, b.family, b.family_tokens) and _same_name_word(
+        b.given_compact, a.family, a.family_tokens
+    )
+
+
+def _uses_a_middle_name(a: Record, b: Record) -> bool:
+    """`a` goes by one of `b`'s middle names, and `a`'s other names are `b`'s too: 'Florence'
+    or 'Florence Caitlin' is Caitlin Florence; 'Florence Grace' is someone else (her twin)."""
+    if a.given not in b.middle:
+        return False
+    names = {b.given, *b.middle}
+    initials = {n[0] for n in names if n}
+    return all(m in names or (len(m) == 1 and m in initials) for m in a.middle)
 
 
 GIVEN = Comparison(
@@ -75,7 +105,7 @@ def _family_level(a: Record, b: Record) -> int:
         return 1
     if set(a.family_tokens) & set(b.family_tokens):
         return 2
-    if a.given and b.given and a.given in b.family_tokens and b.given in a.family_tokens:
+    if names_swapped(a, b):
         return 3
     if are_equivalent(x, y):
         return 4
@@ -124,6 +154,10 @@ DOB = Comparison(
     ("null", "exact", "day_month_swapped", "one_digit", "one_day", "same_year", "else"),
     lambda a, b: dob_level(a.dob, b.dob),
 )
+
+
+def sexes_may_agree(a: Record, b: Record) -> bool:
+    return not (a.sex and b.sex and a.sex != b.sex)
 
 
 def _sex_level(a: Record, b: Record) -> int:

@@ -8,9 +8,11 @@ spellings agencies really use for the same name.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from nicknames import name_triplets
+from rapidfuzz.distance import Levenshtein
 
 TRANSLITERATION_GROUPS: tuple[tuple[str, ...], ...] = (
     (
@@ -34,7 +36,7 @@ TRANSLITERATION_GROUPS: tuple[tuple[str, ...], ...] = (
     ("abdullah", "abdulla", "abdallah", "abdalla"),
     ("yusuf", "yousef", "youssef", "yousuf", "yusif", "yosef", "joseph"),
     ("ibrahim", "ebrahim", "ibraheem", "ibrahima"),
-    ("hussein", "hussain", "husain", "hossein", "husein", "hassan"),
+    ("hussein", "hussain", "husain", "hossein", "husein"),
     ("mustafa", "mustapha", "mostafa", "moustafa"),
     ("omar", "umar", "omer"),
     ("osman", "usman", "othman", "uthman"),
@@ -59,7 +61,7 @@ TRANSLITERATION_GROUPS: tuple[tuple[str, ...], ...] = (
     ("andrei", "andrey", "andriy", "andrzej"),
     ("nguyen", "nguyn", "ngyuen"),
     ("wojciech", "voytek", "wojtek"),
-    ("krzysztof", "krystof", "christoph"),
+    ("krzysztof", "krystof", "christoph", "christopher"),
     ("chidi", "chidiebere"),
     ("oluwaseun", "seun"),
     ("oluwatobi", "tobi"),
@@ -108,6 +110,22 @@ EXTRA_NICKNAMES: tuple[tuple[str, str], ...] = (
     ("del", "derek"),
     ("mo", "muhammad"),
     ("mo", "maureen"),
+    ("izzy", "isabelle"),
+    ("nicky", "nicola"),
+    ("nikki", "nicola"),
+    ("livvy", "olivia"),
+    ("liv", "olivia"),
+    ("nell", "eleanor"),
+    ("nell", "helen"),
+    ("charlie", "charlotte"),
+    # Polish diminutives, used as everyday names
+    ("gosia", "malgorzata"),
+    ("kasia", "katarzyna"),
+    ("basia", "barbara"),
+    ("asia", "joanna"),
+    ("ola", "aleksandra"),
+    ("tomek", "tomasz"),
+    ("wojtek", "wojciech"),
 )
 
 
@@ -146,6 +164,56 @@ def are_equivalent(a: str, b: str) -> bool:
     if group_a is not None and group_a == group_b:
         return True
     return (_canonical(a, group_a), _canonical(b, group_b)) in pairs
+
+
+_DIMINUTIVE_ENDINGS = ("ie", "ey", "y", "i")
+
+
+def _stem(short: str) -> str:
+    """'ibby' -> 'ib', 'nicky' -> 'nic', 'dani' -> 'dan': a pet form without its ending."""
+    for ending in _DIMINUTIVE_ENDINGS:
+        if short.endswith(ending) and len(short) - len(ending) >= 2:
+            short = short[: -len(ending)]
+            break
+    short = short.replace("ck", "c")
+    if len(short) > 2 and short[-1] == short[-2]:
+        short = short[:-1]
+    return short
+
+
+def is_diminutive(short: str, full: str) -> bool:
+    """A pet form made from the start of the full name (Ibby/Ibrahim, Nicky/Nicola,
+    Dani/Danielle), the way British short forms are usually made; catches the ones no list
+    holds. Only short forms of up to six letters, of a longer name, and only short forms no
+    list knows: a known name (Harry) is not guessed to be short for another (Harvey)."""
+    if len(short) > len(full):
+        short, full = full, short
+    stem = _stem(short)
+    if len(short) > 6 or len(full) < len(stem) + 2 or short in known_given_names():
+        return False
+    return len(stem) >= 2 and full.replace("ck", "c").startswith(stem)
+
+
+def _fold(name: str) -> str:
+    name = name.replace("ph", "f").replace("ck", "k").replace("y", "i")
+    name = re.sub(r"([a-z])\1+", r"\1", name)  # Anastasiia/Anastasia, Hannah/Hana
+    return name[:-1] if name.endswith("h") and len(name) > 3 else name
+
+
+def is_spelling_variant(a: str, b: str) -> bool:
+    """One name spelled two ways (Olena/Elena, Jayden/Jaden, Anastasiia/Anastasia): the same
+    consonants in the same order, at most one vowel changed. Parents give twins names that
+    sound different, so two spellings that sound alike are one person's, not twins'."""
+    x, y = _fold(a), _fold(b)
+    if x == y:
+        return True
+    if min(len(x), len(y)) < 5 or _consonants(x) != _consonants(y):
+        return False
+    return Levenshtein.distance(x, y) <= 1
+
+
+def _consonants(name: str) -> str:
+    return "".join(c for c in name if c not in "aeiou")
 
 
 def _canonical(name: str, group: int | None) -> str:

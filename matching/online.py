@@ -12,7 +12,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 from matching.comparisons import compare
-from matching.guards import conflict
+from matching.guards import first_conflict
 from matching.model import Model, probability
 from matching.record import Record
 
@@ -64,11 +64,13 @@ def decide(
             best[person_id] = (p, other)
     # Conflicts matter only for persons who could be linked or reviewed: check every record of
     # those, and skip the (many) weak candidates.
-    conflicts: dict[Hashable, str] = {}
+    records_of: dict[Hashable, list[Record]] = {}
     for person_id, other in candidates:
-        if person_id in conflicts or best[person_id][0] < model.review_threshold:
-            continue
-        reason = conflict(record, other, model.is_real_name)
+        if best[person_id][0] >= model.review_threshold:
+            records_of.setdefault(person_id, []).append(other)
+    conflicts: dict[Hashable, str] = {}
+    for person_id, others in records_of.items():
+        reason = first_conflict([record], others, model.is_real_name)
         if reason:
             conflicts[person_id] = reason
     ranked = sorted(

@@ -39,6 +39,13 @@ INPUT_COLUMNS = (
 )
 
 
+# What maternity and emergency systems write before a child has a name ("Baby", "Unborn",
+# "Baby of Smith"): not a name, so two such records must not agree on it.
+PLACEHOLDER_NAMES = frozenset(
+    {"baby", "unborn", "infant", "newborn", "of", "unnamed", "unknown", "nk", "fetus", "foetus"}
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     record_id: str
@@ -82,7 +89,7 @@ def prepare(raw: Mapping[str, object]) -> Record:
         value = raw.get(name)
         return str(value).strip() if value not in (None, "") else None
 
-    given_tokens = name_tokens(text("given_name"))
+    given_tokens = tuple(w for w in name_tokens(text("given_name")) if w not in PLACEHOLDER_NAMES)
     middle_tokens = name_tokens(text("middle_names"))
     if not given_tokens and middle_tokens:
         given_tokens, middle_tokens = middle_tokens[:1], middle_tokens[1:]

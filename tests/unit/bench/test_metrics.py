@@ -208,3 +208,15 @@ def test_naive_exact_engine_links_only_complete_identical_keys():
     ids = naive_exact_engine(records).person_ids
     assert ids["1"] == ids["2"]
     assert len({ids["1"], ids["3"], ids["4"]}) == 3
+
+
+def test_held_apart_counts_only_one_true_person_left_apart():
+    truth = {"a": "p1", "b": "p1", "c": "p2", "d": "p1"}
+    person_ids = {"a": "X", "b": "Y", "c": "Z", "d": "X"}
+    held = [
+        ("a", "b", "possible_twins"),  # one person, left apart: counted
+        ("a", "c", "possible_twins"),  # two people: the guard was right
+        ("a", "d", "different_dates_of_birth"),  # one person, joined anyway via others
+        ("b", "b", "would_bridge_persons"),  # a record taken out for review
+    ]
+    assert metrics.held_apart_same_person(held, person_ids, truth) == {"possible_twins": 1}

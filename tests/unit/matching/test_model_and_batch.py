@@ -118,6 +118,18 @@ def test_online_index_links_reviews_and_starts_new_persons(linked):
     assert index.match(son).action == NEW
 
 
+def test_online_a_boy_known_by_his_middle_name_joins_his_person(linked):
+    index = PersonIndex(linked.model)
+    boy = {"family_name": "Malik", "date_of_birth": "2016-04-09", "postcode": "M8 0QT",
+           "address_line": "4 Elm Road", "sex": "male"}  # fmt: skip
+    person, _ = index.add(prepare({"record_id": "1", **boy, "given_name": "Muhammad Adam"}))
+    index.add(prepare({"record_id": "2", **boy, "given_name": "Muhammad"}))
+    decision = index.match(prepare({"record_id": "3", **boy, "given_name": "Adam"}))
+    assert (decision.action, decision.person_id) == (LINK, person)
+    twin = index.match(prepare({"record_id": "4", **boy, "given_name": "Ibrahim"}))
+    assert twin.action != LINK
+
+
 def test_households_join_people_through_shared_addresses():
     rows = [
         {"record_id": "mum", "postcode": "B12 9QT", "address_line": "12 Mill Lane"},
