@@ -82,11 +82,19 @@ class SourceRecordSchema(SourceRecordSummarySchema):
     link = fields.Nested(LinkSchema)
 
 
+class RelationshipSchema(Schema):
+    relationship = fields.String()
+    person_id = fields.Integer(allow_none=True)
+    related_source_ref = fields.String(allow_none=True)
+    declared_by = fields.List(fields.String())
+
+
 class PersonSchema(Schema):
     person_id = fields.Integer()
     requested_id = fields.Integer()
     merged_from = fields.List(fields.Integer())
     source_records = fields.List(fields.Nested(SourceRecordSchema))
+    relationships = fields.List(fields.Nested(RelationshipSchema))
 
 
 class ReviewTaskSchema(Schema):

@@ -224,6 +224,30 @@ class HouseholdMembership(Base):
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
 
+class DeclaredRelationship(Base):
+    """What an agency says about who someone is to whom: the record at (related agency,
+    related_source_ref) is this record's mother, father, partner, visitor... The other record
+    may not have arrived yet; it is resolved to a person when it is read."""
+
+    __tablename__ = "declared_relationships"
+    __table_args__ = (
+        UniqueConstraint(
+            "source_record_id",
+            "relationship",
+            "related_source_ref",
+            name="uq_declared_relationship",
+        ),
+        Index("ix_declared_relationship_target", "related_agency_code", "related_source_ref"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"), index=True)
+    relationship: Mapped[str] = mapped_column(String(20))
+    related_agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    related_source_ref: Mapped[str] = mapped_column(String(120))
+    declared_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class AuditEvent(Base):
     __tablename__ = "audit_events"
 

@@ -25,6 +25,7 @@ from hub.bus import Bus, Message
 from hub.households import place_in_household
 from hub.models import Concern, DeadLetter
 from hub.records import current_person_id, ensure_link, upsert_source_record
+from hub.relationships import place_with_relations
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
 from hub.settings import Settings
 from matching.model import Model
@@ -123,15 +124,12 @@ def handle_message(session: Session, message: Message, settings: Settings, model
         )
     )
     session.flush()
-    addresses = event["person"].get("addresses") or []
-    if addresses:
+    person, seen_on = event["person"], concern["occurred_at"].date()
+    if person.get("addresses"):
         place_in_household(
-            session,
-            link.person_id,
-            event["person"].get("role"),
-            addresses[-1],
-            concern["occurred_at"].date(),
+            session, link.person_id, person.get("role"), person["addresses"][-1], seen_on
         )
+    place_with_relations(session, record, link.person_id, person, seen_on)
     return Outcome("stored", event_id, link.person_id, record.id, link.method)
 
 

@@ -13,6 +13,7 @@ from stdnum.gb import nhs, upn
 from hub.errors import InvalidQuery, NotFound
 from hub.models import Concern, Link, Person, ReviewTask, SourceRecord
 from hub.records import current_person_id
+from hub.relationships import relationships_of
 from matching.normalise import name_key
 
 MAX_PER_PAGE = 200
@@ -153,6 +154,7 @@ def person_detail(session: Session, person_id: int) -> dict:
         "requested_id": person_id,
         "merged_from": merged_into(session, current),
         "source_records": list(records),
+        "relationships": relationships_of(session, current),
     }
 
 

@@ -128,12 +128,14 @@ def ensure_link(
 ) -> tuple[Link, Decision | None]:
     """The record's link to a person. A record already linked keeps its person (stable ids);
     a new one is matched, and starts its own person when new or uncertain (review)."""
+    prepared = matching_record(record)
+    keys = keys_of(prepared)
+    # Keys are refreshed even for a linked record: once it gains an NHS number or a new
+    # address, later records must be able to find it by them.
+    _store_keys(session, record, keys)
     existing = session.scalar(select(Link).where(Link.source_record_id == record.id))
     if existing is not None:
         return existing, None
-    prepared = matching_record(record)
-    keys = keys_of(prepared)
-    _store_keys(session, record, keys)
     decision = decide(model, prepared, _candidates(session, record, keys), _population(session))
     if decision.action == LINK:
         person_id = int(decision.person_id)  # type: ignore[arg-type]

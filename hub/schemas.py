@@ -36,6 +36,8 @@ AGENCIES: dict[str, tuple[str, str]] = {
 SEVERITIES = ("low", "medium", "high", "critical")
 SENSITIVITIES = ("standard", "police_intelligence", "health_confidential", "restricted")
 ROLES = ("child", "unborn", "carer", "partner", "visitor")
+# "The person at source_ref is this person's ...", in the agency's own records.
+RELATIONSHIPS = ("mother", "father", "parent", "carer", "partner", "visitor", "child", "sibling")
 SEXES = ("female", "male", "unknown")
 UK_POSTCODE = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
 
@@ -67,6 +69,14 @@ class AddressSchema(Schema):
         return data
 
 
+class RelationshipSchema(Schema):
+    """Who this person is related to, by the related person's record reference at the same
+    agency: midwifery's record of an unborn child names the mother's record."""
+
+    type = fields.String(required=True, validate=validate.OneOf(RELATIONSHIPS))
+    source_ref = _text(120, required=True)
+
+
 class PersonDetailsSchema(Schema):
     source_ref = _text(120, required=True)
     local_authority = _text(60, allow_none=True)
@@ -79,6 +89,7 @@ class PersonDetailsSchema(Schema):
     upn = fields.String(allow_none=True)
     role = fields.String(allow_none=True, validate=validate.OneOf(ROLES))
     addresses = fields.List(fields.Nested(AddressSchema), load_default=list)
+    relationships = fields.List(fields.Nested(RelationshipSchema), load_default=list)
 
     @validates("nhs_number")
     def _valid_nhs_number(self, value: str | None, **_: Any) -> None:
@@ -89,6 +100,12 @@ class PersonDetailsSchema(Schema):
     def _valid_upn(self, value: str | None, **_: Any) -> None:
         if value is not None and not upn.is_valid(value):
             raise ValidationError("Not a valid UPN (check letter, LA code and 12 characters).")
+
+    @validates_schema
+    def _not_related_to_itself(self, data: dict, **_: Any) -> None:
+        for relationship in data.get("relationships") or []:
+            if relationship["source_ref"] == data.get("source_ref"):
+                raise ValidationError("A record cannot be related to itself.", "relationships")
 
     @validates_schema
     def _identifiable(self, data: dict, **_: Any) -> None:

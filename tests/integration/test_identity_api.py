@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hub.models import AuditEvent, Concern, ReviewTask
-from tests.factories import submission
+from hub.models import AuditEvent, Concern, HouseholdMembership, ReviewTask
+from tests.factories import DELETE, submission
 from tests.integration.stacks import Stack, run_pipeline
 
 NHS_A, NHS_B = "9434765919", "4010232137"  # both valid, different
@@ -109,3 +109,67 @@ def test_bad_decisions_and_merges_get_422_or_409(client, conflicting_pair):
     manual = {"into": gp_person, "by": "tm-1", "reason": "same child, confirmed with GP"}
     response = client.post(f"/api/v1/persons/{ae_person}/merge", json=manual)
     assert response.status_code == 201 and response.get_json()["survivor_id"] == gp_person
+
+
+def test_an_unborn_child_declared_before_its_mother_arrives_joins_her_and_her_household(
+    client, stack
+):
+    unborn = submission(
+        agency="midwifery",
+        person__source_ref="MW-BABY-1",
+        person__given_name=DELETE,
+        person__date_of_birth=DELETE,
+        person__sex=DELETE,
+        person__role="unborn",
+        person__addresses=[],
+        person__relationships=[{"type": "mother", "source_ref": "MW-MUM-1"}],
+        concern__ref="MW-C1",
+        concern__category="pregnancy_booking",
+    )
+    assert client.post("/api/v1/concerns", json=unborn).status_code == 202
+    run_pipeline(stack, 1)
+    baby = person_of(stack, "midwifery")
+    waiting = client.get(f"/api/v1/persons/{baby}").get_json()["relationships"]
+    assert waiting == [
+        {
+            "relationship": "mother",
+            "person_id": None,
+            "related_source_ref": "MW-MUM-1",
+            "declared_by": ["midwifery"],
+        }
+    ]
+
+    mother = submission(
+        agency="midwifery",
+        person__source_ref="MW-MUM-1",
+        person__given_name="Grace",
+        person__date_of_birth="1996-02-03",
+        person__role="carer",
+        concern__ref="MW-C2",
+    )
+    assert client.post("/api/v1/concerns", json=mother).status_code == 202
+    run_pipeline(stack, 1)
+    mum = stack.scalar(select(Concern.person_id).where(Concern.concern_ref == "MW-C2"))
+    assert mum != baby, "the unborn child is linked to its mother, not merged into her"
+    (to_mum,) = client.get(f"/api/v1/persons/{baby}").get_json()["relationships"]
+    assert (to_mum["relationship"], to_mum["person_id"]) == ("mother", mum)
+    (to_baby,) = client.get(f"/api/v1/persons/{mum}").get_json()["relationships"]
+    assert (to_baby["relationship"], to_baby["person_id"]) == ("child", baby)
+
+    with stack.sessions() as session:
+        homes = session.execute(
+            select(HouseholdMembership.household_id, HouseholdMembership.person_id)
+        ).all()
+    assert {h for h, p in homes if p == baby} == {h for h, p in homes if p == mum} != set()
+
+    unborn["concern"]["ref"] = "MW-C3"  # a later concern about the same record says it again
+    assert client.post("/api/v1/concerns", json=unborn).status_code == 202
+    run_pipeline(stack, 1)
+    assert len(client.get(f"/api/v1/persons/{baby}").get_json()["relationships"]) == 1
+
+
+def test_a_relationship_of_an_unknown_kind_is_refused_with_the_field(client):
+    body = submission(person__relationships=[{"type": "aunt", "source_ref": "X-1"}])
+    response = client.post("/api/v1/concerns", json=body)
+    assert response.status_code == 422
+    assert "relationships" in response.get_json()["fields"]["person"]

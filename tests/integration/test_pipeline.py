@@ -99,6 +99,30 @@ def test_a_different_child_stays_a_different_person(stack):
     assert stack.count(Person) == 3
 
 
+def test_a_record_that_gains_an_nhs_number_is_found_by_it(stack):
+    nhs = "9434765919"
+    publish(stack, event(agency="gp", person__source_ref="GP-1", concern__ref="1"))
+    run_pipeline(stack, 1)
+    publish(
+        stack,
+        event(agency="gp", person__source_ref="GP-1", person__nhs_number=nhs, concern__ref="2"),
+    )
+    run_pipeline(stack, 1)
+    # New surname, day and month swapped, another city: only the NHS number can find her.
+    elsewhere = event(
+        agency="health_ae",
+        person__source_ref="AE-9",
+        person__family_name="Okafor",
+        person__date_of_birth="2018-12-04",
+        person__nhs_number=nhs,
+        person__addresses=[{"line": "3 Canal Walk", "postcode": "LS6 2AA"}],
+        concern__ref="3",
+    )
+    publish(stack, elsewhere)
+    run_pipeline(stack, 1)
+    assert stack.count(Person) == 1
+
+
 def test_malformed_messages_are_dead_lettered_with_reasons_while_good_ones_pass(stack):
     topic = stack.settings.concerns_topic
     good = [event(person__source_ref=f"G{i}", concern__ref=f"G{i}") for i in range(3)]
