@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -39,13 +40,19 @@ ROLES = ("child", "unborn", "carer", "partner", "visitor")
 # "The person at source_ref is this person's ...", in the agency's own records.
 RELATIONSHIPS = ("mother", "father", "parent", "carer", "partner", "visitor", "child", "sibling")
 SEXES = ("female", "male", "unknown")
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+FUTURE_TOLERANCE = dt.timedelta(hours=1)  # clocks differ between agency systems
 UK_POSTCODE = r"^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$"
 
 
-def event_id_for(agency: str, concern_ref: str) -> str:
-    """The event id is derived from the agency's own concern reference, so the same concern
-    sent twice — over HTTP and in a file, or replayed — is recognised as one."""
-    return str(uuid.uuid5(EVENT_NAMESPACE, f"{agency}:{concern_ref}"))
+def event_id_for(agency: str, concern_ref: str, revision: int = 1, withdrawn: bool = False) -> str:
+    """The event id is derived from the agency's own concern reference (and its revision), so
+    the same concern sent twice — over HTTP and in a file, or replayed — is recognised as one,
+    while an amendment or a withdrawal is a new event about the same concern."""
+    name = f"{agency}:{concern_ref}"
+    if revision != 1 or withdrawn:
+        name += f"#r{revision}" + ("-withdrawn" if withdrawn else "")
+    return str(uuid.uuid5(EVENT_NAMESPACE, name))
 
 
 def _text(max_len: int, **kwargs: Any) -> fields.String:
@@ -91,6 +98,15 @@ class PersonDetailsSchema(Schema):
     addresses = fields.List(fields.Nested(AddressSchema), load_default=list)
     relationships = fields.List(fields.Nested(RelationshipSchema), load_default=list)
 
+    @validates("date_of_birth")
+    def _plausible_birth_date(self, value: dt.date | None, **_: Any) -> None:
+        if value is None:
+            return
+        if value < EARLIEST_BIRTH:
+            raise ValidationError(f"Not a plausible date of birth (before {EARLIEST_BIRTH}).")
+        if value > dt.date.today() + dt.timedelta(days=1):
+            raise ValidationError("Cannot be in the future (an unborn child has no date of birth).")
+
     @validates("nhs_number")
     def _valid_nhs_number(self, value: str | None, **_: Any) -> None:
         if value is not None and not nhs.is_valid(value):
@@ -135,6 +151,15 @@ class ConcernDetailsSchema(Schema):
     sensitivity = fields.String(load_default="standard", validate=validate.OneOf(SENSITIVITIES))
     summary = _text(4000, required=True)
     action_taken = _text(4000, allow_none=True)
+    # An agency amends a concern by sending it again with a higher revision, and withdraws it
+    # (sent in error) with `withdrawn`; the highest revision is the current version.
+    revision = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))
+    withdrawn = fields.Boolean(load_default=False)
+
+    @validates("occurred_at")
+    def _not_in_the_future(self, value: dt.datetime, **_: Any) -> None:
+        if value > dt.datetime.now(dt.UTC) + FUTURE_TOLERANCE:
+            raise ValidationError("Cannot have occurred in the future.")
 
     @validates_schema
     def _reported_not_before_occurred(self, data: dict, **_: Any) -> None:
@@ -180,9 +205,12 @@ class LinkedEventSchema(Schema):
 def to_event(submission: dict) -> dict:
     """Wrap a loaded submission as a canonical event (JSON-ready)."""
     agency = submission["agency"]
+    concern = submission["concern"]
     event = {
         "schema_version": SCHEMA_VERSION,
-        "event_id": event_id_for(agency, submission["concern"]["ref"]),
+        "event_id": event_id_for(
+            agency, concern["ref"], concern.get("revision", 1), concern.get("withdrawn", False)
+        ),
         **submission,
     }
     return ConcernEventSchema().dump(event)
