@@ -8,12 +8,15 @@ from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
 from api import hub
+from api.views import ConcernHistorySchema
+from hub import queries
 from hub.bus import BusError
 from hub.errors import BusUnavailable
 from hub.schemas import ConcernSubmissionSchema, to_event
 
 bp = Blueprint("concerns", __name__, url_prefix="/api/v1/concerns")
 _SUBMISSION = ConcernSubmissionSchema()
+_HISTORY = ConcernHistorySchema()
 
 
 @bp.post("")
@@ -29,3 +32,10 @@ def submit_concern():
     except BusError as exc:
         raise BusUnavailable("The hub could not queue the concern; try again.") from exc
     return jsonify(event_id=event["event_id"], status="accepted"), 202
+
+
+@bp.get("/<event_id>/history")
+def concern_history(event_id: str):
+    """Every revision of a concern (first report, amendments, withdrawal), oldest first."""
+    with hub().sessions() as session:
+        return jsonify(_HISTORY.dump(queries.concern_history(session, event_id)))

@@ -50,7 +50,13 @@ def person_timeline(person_id: int):
     page = _int_arg("page", 1)
     per_page = _int_arg("per_page", 50)
     with hub().sessions() as session:
-        result = queries.timeline(session, person_id, page=page, per_page=per_page)
+        result = queries.timeline(
+            session,
+            person_id,
+            page=page,
+            per_page=per_page,
+            include_withdrawn=request.args.get("include_withdrawn") in ("1", "true", "yes"),
+        )
         return jsonify(_PAGE.dump(result))
 
 

@@ -30,6 +30,9 @@ class TimelineEntrySchema(Schema):
     summary = fields.String()
     action_taken = fields.String()
     source_record_id = fields.Integer()
+    revision = fields.Integer()
+    withdrawn = fields.Boolean()
+    updated_at = UTCDateTime(allow_none=True)
 
 
 class TimelinePageSchema(Schema):
@@ -122,3 +125,22 @@ class MergeSchema(Schema):
     merged_at = UTCDateTime()
     undone_by = fields.String()
     undone_at = UTCDateTime()
+
+
+class ConcernRevisionSchema(Schema):
+    event_id = fields.String()
+    revision = fields.Integer()
+    withdrawn = fields.Boolean()
+    received_at = UTCDateTime()
+    source_record_id = fields.Integer()
+    occurred_at = UTCDateTime()
+    category = fields.String()
+    severity = fields.String()
+    sensitivity = fields.String()
+    summary = fields.String()
+    action_taken = fields.String(allow_none=True)
+
+
+class ConcernHistorySchema(TimelineEntrySchema):
+    person_id = fields.Integer()
+    revisions = fields.List(fields.Nested(ConcernRevisionSchema))

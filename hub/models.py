@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -172,10 +173,14 @@ class Merge(Base):
 
 
 class Concern(Base):
-    """Something an agency saw or did about a person. `event_id` makes replays harmless."""
+    """Something an agency saw or did about a person, as its latest revision says. `event_id`
+    is the first event's; every event, the first included, is kept in `concern_revisions`."""
 
     __tablename__ = "concerns"
-    __table_args__ = (Index("ix_concerns_person_occurred", "person_id", "occurred_at"),)
+    __table_args__ = (
+        Index("ix_concerns_person_occurred", "person_id", "occurred_at"),
+        UniqueConstraint("agency_code", "concern_ref", name="uq_concern_agency_ref"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), unique=True)
@@ -193,8 +198,38 @@ class Concern(Base):
     summary: Mapped[str] = mapped_column(Text)
     action_taken: Mapped[str | None] = mapped_column(Text)
     schema_version: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())
+    updated_at: Mapped[dt.datetime | None]
 
     agency: Mapped[Agency] = relationship()
+    revisions: Mapped[list[ConcernRevision]] = relationship(
+        back_populates="concern", order_by="ConcernRevision.id"
+    )
+
+
+class ConcernRevision(Base):
+    """One event about a concern, as it arrived: the first report, each amendment, a
+    withdrawal. Out-of-order arrivals are kept here too; only a higher revision changes the
+    concern."""
+
+    __tablename__ = "concern_revisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    concern_id: Mapped[int] = mapped_column(ForeignKey("concerns.id"), index=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    withdrawn: Mapped[bool] = mapped_column(default=False)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    source_record_id: Mapped[int] = mapped_column(ForeignKey("source_records.id"))
+    occurred_at: Mapped[dt.datetime]
+    category: Mapped[str] = mapped_column(String(60))
+    severity: Mapped[str] = mapped_column(String(20))
+    sensitivity: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text)
+    action_taken: Mapped[str | None] = mapped_column(Text)
+
+    concern: Mapped[Concern] = relationship(back_populates="revisions")
 
 
 class Household(Base):

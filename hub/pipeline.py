@@ -22,8 +22,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.bus import Bus, Message
+from hub.concerns import already_stored, store_concern
 from hub.households import place_in_household
-from hub.models import Concern, DeadLetter
+from hub.models import DeadLetter
 from hub.records import current_person_id, ensure_link, upsert_source_record
 from hub.relationships import place_with_relations
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
@@ -99,32 +100,13 @@ def handle_message(session: Session, message: Message, settings: Settings, model
     if event is None:
         return _dead_letter(session, message, reason, errors)
     event_id = event["event_id"]
-    stored = session.scalar(select(Concern).where(Concern.event_id == event_id))
+    stored = already_stored(session, event_id)
     if stored is not None:
         return Outcome("duplicate", event_id, current_person_id(session, stored.person_id))
     record = upsert_source_record(session, event["agency"], event["person"])
     link, _ = ensure_link(session, record, model)
-    concern = event["concern"]
-    session.add(
-        Concern(
-            event_id=event_id,
-            person_id=link.person_id,
-            source_record_id=record.id,
-            agency_code=event["agency"],
-            concern_ref=concern["ref"],
-            local_authority=event["person"].get("local_authority"),
-            occurred_at=concern["occurred_at"],
-            reported_at=concern["reported_at"],
-            category=concern["category"],
-            severity=concern["severity"],
-            sensitivity=concern["sensitivity"],
-            summary=concern["summary"],
-            action_taken=concern.get("action_taken"),
-            schema_version=event["schema_version"],
-        )
-    )
-    session.flush()
-    person, seen_on = event["person"], concern["occurred_at"].date()
+    store_concern(session, event, record, link)
+    person, seen_on = event["person"], event["concern"]["occurred_at"].date()
     if person.get("addresses"):
         place_in_household(
             session, link.person_id, person.get("role"), person["addresses"][-1], seen_on

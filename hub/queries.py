@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from stdnum.gb import nhs, upn
 
 from hub.errors import InvalidQuery, NotFound
-from hub.models import Concern, Link, Person, ReviewTask, SourceRecord
+from hub.models import Concern, ConcernRevision, Link, Person, ReviewTask, SourceRecord
 from hub.records import current_person_id
 from hub.relationships import relationships_of
 from matching.normalise import name_key
@@ -37,13 +37,23 @@ def resolve_person(session: Session, person_id: int) -> int:
     return current_person_id(session, person_id)
 
 
-def timeline(session: Session, person_id: int, page: int = 1, per_page: int = 50) -> Page:
-    """Concerns from every agency about the person (and anyone merged into them), newest first."""
+def timeline(
+    session: Session,
+    person_id: int,
+    page: int = 1,
+    per_page: int = 50,
+    include_withdrawn: bool = False,
+) -> Page:
+    """Concerns from every agency about the person (and anyone merged into them), newest first,
+    each as its latest revision says. A concern its agency withdrew (sent in error) is left out
+    unless asked for; its history stays (`concern_history`)."""
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise InvalidQuery({"page": [f"page >= 1 and 1 <= per_page <= {MAX_PER_PAGE}"]})
     current = resolve_person(session, person_id)
     person_ids = [current, *merged_into(session, current)]
     where = Concern.person_id.in_(person_ids)
+    if not include_withdrawn:
+        where = where & ~Concern.withdrawn
     total = session.scalar(select(func.count()).select_from(Concern).where(where)) or 0
     items = session.scalars(
         select(Concern)
@@ -54,6 +64,19 @@ def timeline(session: Session, person_id: int, page: int = 1, per_page: int = 50
         .offset((page - 1) * per_page)
     ).all()
     return Page(current, person_id, total, page, per_page, list(items))
+
+
+def concern_history(session: Session, event_id: str) -> Concern:
+    """A concern with every revision received, found by the event id of any of them."""
+    concern = session.scalar(
+        select(Concern)
+        .join(ConcernRevision, ConcernRevision.concern_id == Concern.id)
+        .options(selectinload(Concern.revisions), joinedload(Concern.agency))
+        .where(ConcernRevision.event_id == event_id)
+    )
+    if concern is None:
+        raise NotFound(f"No concern has an event {event_id}.")
+    return concern
 
 
 def merged_into(session: Session, person_id: int) -> list[int]:

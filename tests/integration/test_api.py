@@ -160,3 +160,47 @@ def test_readiness_fails_when_the_broker_is_unreachable(tmp_path):
     app.extensions["mash"].engine.dispose()
     assert response.status_code == 503
     assert response.get_json()["checks"]["bus"] is False
+
+
+def test_amendments_and_a_withdrawal_keep_the_latest_version_and_the_whole_history(client, stack):
+    def send(revision: int, summary: str, withdrawn: bool = False) -> str:
+        body = submission(
+            person__source_ref="POL-P-AMEND",
+            concern__ref="POL-C-AMEND",
+            concern__summary=summary,
+            concern__revision=revision,
+            concern__withdrawn=withdrawn,
+        )
+        response = client.post("/api/v1/concerns", json=body)
+        assert response.status_code == 202
+        return response.get_json()["event_id"]
+
+    latest = "Attended; two children present, one injured."
+    first = send(1, "Attended; children present.")
+    send(3, latest)
+    send(2, "Attended; two children present.")  # arrives late: history only
+    run_pipeline(stack, 3)
+    person = stack.scalar(select(Concern.person_id))
+    timeline = client.get(f"/api/v1/persons/{person}/timeline").get_json()
+    (item,) = timeline["items"]
+    assert (item["revision"], item["summary"]) == (
+        3,
+        "Attended; two children present, one injured.",
+    )
+    assert item["event_id"] == first
+
+    send(3, "Sent in error.", withdrawn=True)
+    send(2, "Attended; two children present.")  # a resend of revision 2 changes nothing
+    run_pipeline(stack, 2)
+    assert client.get(f"/api/v1/persons/{person}/timeline").get_json()["total"] == 0
+    kept = client.get(f"/api/v1/persons/{person}/timeline?include_withdrawn=true").get_json()
+    assert [(i["revision"], i["withdrawn"]) for i in kept["items"]] == [(3, True)]
+
+    history = client.get(f"/api/v1/concerns/{first}/history").get_json()
+    assert [(r["revision"], r["withdrawn"]) for r in history["revisions"]] == [
+        (1, False),
+        (3, False),
+        (2, False),
+        (3, True),
+    ]
+    assert client.get("/api/v1/concerns/no-such-event/history").status_code == 404
