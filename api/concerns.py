@@ -9,9 +9,9 @@ from marshmallow import ValidationError
 
 from api import hub
 from api.views import ConcernHistorySchema
-from hub import queries
+from hub import credentials, queries
 from hub.bus import BusError
-from hub.errors import BusUnavailable
+from hub.errors import BusUnavailable, Forbidden
 from hub.schemas import ConcernSubmissionSchema, to_event
 
 bp = Blueprint("concerns", __name__, url_prefix="/api/v1/concerns")
@@ -19,11 +19,23 @@ _SUBMISSION = ConcernSubmissionSchema()
 _HISTORY = ConcernHistorySchema()
 
 
+def sending_agency() -> str:
+    """The agency whose key came with the request: that, and only that, is who is sending."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, key = header.partition(" ")
+    with hub().sessions() as session:
+        return credentials.agency_for(session, key.strip() if scheme.lower() == "bearer" else None)
+
+
 @bp.post("")
 def submit_concern():
+    agency = sending_agency()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationError({"_body": ["Send a JSON object (Content-Type: application/json)."]})
+    claimed = body.setdefault("agency", agency)
+    if claimed != agency:
+        raise Forbidden(f"This key publishes as {agency}; it cannot publish as {claimed!r}.")
     event = to_event(_SUBMISSION.load(body))
     context = hub()
     key = f"{event['agency']}:{event['person']['source_ref']}"

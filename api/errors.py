@@ -32,7 +32,10 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HubError)
     def _hub_error(exc: HubError):
-        return error_response(exc.status, exc.code, str(exc))
+        body, status = error_response(exc.status, exc.code, str(exc))
+        if status == 401:
+            body.headers["WWW-Authenticate"] = 'Bearer realm="mash-hub"'
+        return body, status
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -51,6 +51,49 @@ def db_upgrade() -> None:
     console.print(f"schema up to date ({settings.describe()})")
 
 
+@main.group()
+def agency() -> None:
+    """Agency systems' keys for pushing concerns (the key decides the agency)."""
+
+
+def _known_agency(code: str) -> str:
+    from hub.schemas import AGENCIES
+
+    if code not in AGENCIES:
+        raise click.BadParameter(f"unknown agency; one of {', '.join(AGENCIES)}")
+    return code
+
+
+@agency.command("key")
+@click.argument("code")
+@click.option("--label", help="Which system holds the key, for the audit trail.")
+def agency_key(code: str, label: str | None) -> None:
+    """Issue a key for agency CODE. It is printed once; only its hash is kept."""
+    from hub import credentials
+    from hub.runtime import opened
+
+    code = _known_agency(code)
+    with opened(Settings.from_env()) as hub:
+        _upgrade_if_embedded(hub)
+        with hub.sessions() as session, session.begin():
+            key = credentials.issue(session, code, label)
+    click.echo(key)
+    console.print(f"key for {code} issued; send it as 'Authorization: Bearer <key>'")
+
+
+@agency.command("revoke")
+@click.argument("code")
+def agency_revoke(code: str) -> None:
+    """Revoke every key of agency CODE."""
+    from hub import credentials
+    from hub.runtime import opened
+
+    code = _known_agency(code)
+    with opened(Settings.from_env()) as hub, hub.sessions() as session, session.begin():
+        count = credentials.revoke(session, code)
+    console.print(f"revoked {count} key(s) of {code}")
+
+
 @main.command()
 @click.option("--max-messages", type=int, default=None, help="Stop after this many messages.")
 @click.option("--idle-timeout", type=float, default=None, help="Stop after this many idle seconds.")

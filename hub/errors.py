@@ -28,3 +28,13 @@ class BusUnavailable(HubError):
 class Conflict(HubError):
     status = 409
     code = "conflict"
+
+
+class Unauthenticated(HubError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(HubError):
+    status = 403
+    code = "forbidden"

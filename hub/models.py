@@ -42,6 +42,20 @@ class Agency(Base):
     sector: Mapped[str] = mapped_column(String(40))
 
 
+class AgencyCredential(Base):
+    """A key an agency system sends to push concerns. Only its SHA-256 is stored; the key
+    decides which agency is publishing, never a field in the payload."""
+
+    __tablename__ = "agency_credentials"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[dt.datetime | None]
+
+
 class Person(Base):
     """The hub's linked identity. After a merge, `merged_into_id` forwards to the survivor."""
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from api import create_app
 from connectors import jsonl
 from connectors.base import publish
+from hub import credentials
 from hub.models import Concern
 from hub.settings import Settings
 from tests.factories import DELETE, submission
@@ -204,3 +205,35 @@ def test_amendments_and_a_withdrawal_keep_the_latest_version_and_the_whole_histo
         (3, True),
     ]
     assert client.get("/api/v1/concerns/no-such-event/history").status_code == 404
+
+
+def test_the_key_decides_the_agency_and_nothing_else_gets_in(client, stack, agency_keys):
+    def push(body, key):
+        headers = {"Authorization": f"Bearer {key}" if key else ""}
+        return client.post("/api/v1/concerns", json=body, headers=headers)
+
+    school_key = agency_keys["school"]
+    unsigned = submission(concern__ref="K-1")
+    unsigned.pop("agency")
+    response = push(unsigned, school_key)
+    assert response.status_code == 202
+    assert push(submission(agency="police", concern__ref="K-2"), school_key).status_code == 403
+    anonymous = push(submission(concern__ref="K-4"), None)
+    assert anonymous.status_code == 401 and "Bearer" in anonymous.get_json()["message"]
+
+    refused = client.post("/api/v1/concerns", json=submission(concern__ref="K-3"),
+                          headers={"Authorization": "Bearer mash_not-a-key"})  # fmt: skip
+    assert refused.status_code == 401
+    assert refused.headers["WWW-Authenticate"].startswith("Bearer")
+    with stack.sessions() as session, session.begin():
+        assert credentials.revoke(session, "school") == 1
+    assert push(unsigned, school_key).status_code == 401
+
+    consumer = stack.bus.consumer([stack.settings.concerns_topic], "peek-keys")
+    queued = []
+    for _ in range(5):
+        queued += consumer.poll(timeout_s=1, max_records=10)
+        if queued:
+            break
+    consumer.close()
+    assert [json.loads(m.value)["agency"] for m in queued] == ["school"]

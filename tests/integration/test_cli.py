@@ -10,14 +10,18 @@ import sys
 import time
 import urllib.request
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
+from hub import credentials
 from hub.bus.embedded import EmbeddedBus
 from hub.cli import main
-from hub.models import Agency, Base, BusMessage
+from hub.errors import Unauthenticated
+from hub.models import Agency, AgencyCredential, Base, BusMessage
 from hub.schemas import AGENCIES
 from tests.factories import submission
 from tests.integration.test_gunicorn import free_port
@@ -60,6 +64,26 @@ def test_ingest_refuses_an_unknown_agency(tmp_path):
     feed.write_text("")
     result = CliRunner().invoke(main, ["ingest", "--agency", "aliens", str(feed)])
     assert result.exit_code == 2 and "unknown agency" in result.output
+
+
+def test_an_agency_key_is_shown_once_stored_hashed_and_can_be_revoked(sqlite_engine):
+    env = {"MASH_DATABASE_URL": str(sqlite_engine.url), "MASH_KAFKA_BOOTSTRAP": ""}
+    issued = CliRunner().invoke(main, ["agency", "key", "school", "--label", "SIS"], env=env)
+    assert issued.exit_code == 0, issued.output
+    key = issued.stdout.strip()
+    assert key.startswith("mash_") and len(key) > 40
+    with sqlite_engine.connect() as connection:
+        row = connection.execute(select(AgencyCredential.agency_code, AgencyCredential.key_hash))
+        ((agency, stored),) = row.all()
+    assert agency == "school" and key not in stored
+    with Session(sqlite_engine) as session:
+        assert credentials.agency_for(session, key) == "school"
+    revoked = CliRunner().invoke(main, ["agency", "revoke", "school"], env=env)
+    assert revoked.exit_code == 0 and "revoked 1 key(s) of school" in revoked.output
+    with Session(sqlite_engine) as session, pytest.raises(Unauthenticated):
+        credentials.agency_for(session, key)
+    unknown = CliRunner().invoke(main, ["agency", "key", "aliens"], env=env)
+    assert unknown.exit_code == 2 and "unknown agency" in unknown.output
 
 
 def _count(engine, model) -> int:
