@@ -7,19 +7,17 @@ line naming another agency is rejected.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
-from marshmallow import ValidationError
-
-from connectors.base import Rejected
-from hub.schemas import ConcernSubmissionSchema, to_event
-
-_SUBMISSION = ConcernSubmissionSchema()
+from connectors.base import Rejected, decode_lines, to_event_or_reject
 
 
-def parse(lines: Iterable[str], agency: str) -> Iterator[dict | Rejected]:
+def parse(raw: bytes, agency: str) -> Iterator[dict | Rejected]:
     """Yield a canonical event or a `Rejected` for every non-blank line, in order."""
-    for number, line in enumerate(lines, start=1):
+    for number, line in decode_lines(raw):
+        if isinstance(line, Rejected):
+            yield line
+            continue
         if not line.strip():
             continue
         try:
@@ -34,7 +32,4 @@ def parse(lines: Iterable[str], agency: str) -> Iterator[dict | Rejected]:
         if claimed != agency:
             yield Rejected(number, "wrong_agency", {"agency": [f"This feed is {agency}."]})
             continue
-        try:
-            yield to_event(_SUBMISSION.load(data))
-        except ValidationError as exc:
-            yield Rejected(number, "invalid_event", exc.normalized_messages())
+        yield to_event_or_reject(data, number)

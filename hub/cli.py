@@ -113,22 +113,19 @@ def pipeline(max_messages: int | None, idle_timeout: float | None) -> None:
 
 @main.command()
 @click.option("--agency", required=True, help="The agency this feed belongs to.")
-@click.option("--rejects", type=click.Path(path_type=Path), help="Where to write rejected lines.")
+@click.option("--format", "fmt", help="The feed's format (default: the agency's usual one).")
+@click.option("--rejects", type=click.Path(path_type=Path), help="Where to write rejected items.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
-    """Publish an agency's JSON Lines file(s) of concerns onto the bus."""
+def ingest(agency: str, fmt: str | None, rejects: Path | None, files: tuple[Path, ...]) -> None:
+    """Publish an agency's file(s) of concerns onto the bus; rejects go to FILE.rejects.csv."""
     from connectors.base import write_rejects
     from hub.runtime import opened
-    from hub.schemas import AGENCIES
 
-    if agency not in AGENCIES:
-        raise click.BadParameter(
-            f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency"
-        )
+    fmt = _feed_format(agency, fmt)
     settings = Settings.from_env()
     with opened(settings) as hub:
         for path in files:
-            summary = ingest_file(hub.bus, settings, agency, path)
+            summary = ingest_file(hub.bus, settings, agency, path, fmt)
             console.print(
                 f"{path.name}: read {summary.read}, published {summary.published}, "
                 f"rejected {len(summary.rejected)}"
@@ -139,26 +136,32 @@ def ingest(agency: str, rejects: Path | None, files: tuple[Path, ...]) -> None:
                 console.print(f"  reasons with line numbers: {target}")
 
 
-def ingest_file(bus, settings: Settings, agency: str, path: Path):
-    """Parse an agency's JSON Lines file and publish its events with the shared publish step."""
-    from connectors import jsonl
-    from connectors.base import IngestSummary, Rejected, publish
+def _feed_format(agency: str, fmt: str | None) -> str:
+    from connectors import DEFAULT_FORMAT, FORMATS
+    from hub.schemas import AGENCIES
 
-    summary = IngestSummary()
-    with path.open(encoding="utf-8", errors="replace") as lines, Progress(console=console) as bar:
-        task = bar.add_task(path.name, total=path.stat().st_size)
+    if agency not in AGENCIES:
+        raise click.BadParameter(
+            f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency"
+        )
+    fmt = fmt or DEFAULT_FORMAT[agency]
+    if fmt not in FORMATS:
+        raise click.BadParameter(
+            f"unknown format; one of {', '.join(FORMATS)}", param_hint="--format"
+        )
+    return fmt
 
-        def events():
-            for item in jsonl.parse(lines, agency):
-                summary.read += 1
-                bar.update(task, completed=lines.buffer.tell())
-                if isinstance(item, Rejected):
-                    summary.rejected.append(item)
-                else:
-                    yield item
 
-        summary.published = publish(bus, settings.concerns_topic, events())
-    return summary
+def ingest_file(bus, settings: Settings, agency: str, path: Path, fmt: str = "jsonl"):
+    """Parse one file with the format's connector and publish its events, with a progress bar."""
+    from connectors.ingest import ingest as ingest_payload
+
+    raw = path.read_bytes()
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task(path.name, total=max(raw.count(b"\n"), 1))
+        return ingest_payload(
+            bus, settings.concerns_topic, agency, fmt, raw, lambda _item: bar.advance(task)
+        )
 
 
 @main.group()

@@ -38,7 +38,7 @@ def test_the_same_concern_over_http_and_from_a_file_appears_once(client, stack, 
     assert status == 202
     line = dict(concern)
     line.pop("agency")
-    events = list(jsonl.parse([json.dumps(line)], "health_ae"))
+    events = list(jsonl.parse(json.dumps(line).encode(), "health_ae"))
     assert events[0]["event_id"] == body["event_id"]
     publish(stack.bus, stack.settings.concerns_topic, events)
     run_pipeline(stack, 2)
