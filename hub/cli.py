@@ -136,6 +136,32 @@ def ingest(agency: str, fmt: str | None, rejects: Path | None, files: tuple[Path
                 console.print(f"  reasons with line numbers: {target}")
 
 
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--agency", required=True, help="The agency whose drop folder this is.")
+@click.option("--format", "fmt", help="The files' format (default: the agency's usual one).")
+@click.option(
+    "--interval", type=float, default=2.0, show_default=True, help="Seconds between scans."
+)
+def watch(folder: Path, agency: str, fmt: str | None, interval: float) -> None:
+    """Publish each file an agency drops into FOLDER, then move it to FOLDER/processed."""
+    import threading
+
+    from connectors.dropfolder import DropFolder
+    from hub.runtime import opened
+
+    fmt = _feed_format(agency, fmt)
+    settings = Settings.from_env()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    folder.mkdir(parents=True, exist_ok=True)
+    with opened(settings) as hub:
+        drop = DropFolder(folder, hub.bus, settings.concerns_topic, agency, fmt)
+        console.print(f"watching {folder} for {agency} ({fmt}) files")
+        drop.watch(stop, interval)
+
+
 def _feed_format(agency: str, fmt: str | None) -> str:
     from connectors import DEFAULT_FORMAT, FORMATS
     from hub.schemas import AGENCIES
