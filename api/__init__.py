@@ -20,11 +20,12 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
     app.json.sort_keys = False
     app.extensions["mash"] = Runtime.open(settings, bus)
 
-    from api import concerns, errors, health, persons, review, web
+    from api import concerns, errors, feeds, health, persons, review, web
 
     errors.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(concerns.bp)
+    app.register_blueprint(feeds.bp)
     app.register_blueprint(persons.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(web.bp)

@@ -37,7 +37,8 @@ class AgencyClient(FlaskClient):
     def open(self, *args, **kwargs):
         path, body = (args[0] if args else kwargs.get("path", "")), kwargs.get("json")
         headers = dict(kwargs.pop("headers", None) or {})
-        if isinstance(path, str) and path.startswith("/api/v1/concerns") and self.keys:
+        pushing = ("/api/v1/concerns", "/api/v1/feeds/", "/api/v1/hl7")
+        if isinstance(path, str) and path.startswith(pushing) and self.keys:
             agency = body.get("agency") if isinstance(body, dict) else None
             key = self.keys.get(agency) or self.keys["police"]
             headers.setdefault("Authorization", f"Bearer {key}")

@@ -237,3 +237,28 @@ def test_the_key_decides_the_agency_and_nothing_else_gets_in(client, stack, agen
             break
     consumer.close()
     assert [json.loads(m.value)["agency"] for m in queued] == ["school"]
+
+
+def test_a_feed_pushed_in_the_agency_format_queues_the_good_and_returns_the_bad(
+    client, stack, agency_keys
+):
+    good = submission(concern__ref="F-1")
+    good.pop("agency")
+    payload = (json.dumps(good) + "\n{oops\n").encode()
+    headers = {"Authorization": f"Bearer {agency_keys['police']}"}
+    response = client.post("/api/v1/feeds/jsonl", data=payload, headers=headers)
+    assert response.status_code == 202
+    body = response.get_json()
+    assert (body["agency"], body["read"], body["published"]) == ("police", 2, 1)
+    ((rejected),) = body["rejected"]
+    assert (rejected["line"], rejected["reason"]) == (2, "invalid_json")
+    assert rejected["fields"]["line"][0].startswith("Expecting property name")
+    nothing = client.post("/api/v1/feeds/jsonl", data=b"{oops\n", headers=headers)
+    assert nothing.status_code == 422 and nothing.get_json()["error"] == "nothing_usable"
+    assert client.post("/api/v1/feeds/telex", data=b"x", headers=headers).status_code == 404
+    assert (
+        client.post("/api/v1/feeds/jsonl", data=payload, headers={"Authorization": ""}).status_code
+        == 401
+    )
+    run_pipeline(stack, 1)
+    assert stack.count(Concern) == 1
