@@ -14,6 +14,7 @@ import logging
 import signal
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.bus import Bus, Message
+from hub.bus import Bus, BusError, Message
 from hub.concerns import already_stored, store_concern
 from hub.households import place_in_household
 from hub.models import DeadLetter
@@ -214,6 +215,22 @@ class PipelineRunner:
                 delay = min(delay * 2, 10.0)
         return None
 
+    def _until_delivered(self, action: Callable[[list], None], batch: list) -> bool:
+        """Run a bus action until the bus takes it: the broker may be restarting. The database
+        work is already committed, so nothing is lost by waiting; `linked` events may be sent
+        twice (their consumers key on event_id). False if asked to stop first."""
+        delay = 0.5
+        while not self._stop.is_set():
+            try:
+                action(batch)
+                return True
+            except BusError as exc:
+                self.stats.retries += 1
+                log.warning("bus unavailable (%s); retrying in %.1fs", exc, delay)
+                self._stop.wait(delay)
+                delay = min(delay * 2, 10.0)
+        return False
+
     def run(self, max_messages: int | None = None, idle_timeout: float | None = None) -> RunStats:
         """Run until stopped (SIGTERM/SIGINT), `max_messages` handled, or `idle_timeout` seconds
         pass with partitions assigned and nothing to read."""
@@ -243,8 +260,10 @@ class PipelineRunner:
                 results = self._process_until_done(messages)
                 if results is None:
                     break  # stopping: offsets stay uncommitted, the batch is redelivered
-                self._emit(results)
-                consumer.commit(messages)
+                if not self._until_delivered(self._emit, results):
+                    break  # stopping with the bus away: the batch is redelivered
+                if not self._until_delivered(consumer.commit, messages):
+                    break
                 self._count(results)
                 idle_since = time.monotonic()
         finally:

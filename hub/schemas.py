@@ -191,6 +191,9 @@ class ConcernEventSchema(ConcernSubmissionSchema):
     event_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
 
 
+_EVENT_SCHEMA = ConcernEventSchema()
+
+
 class LinkedEventSchema(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -213,4 +216,4 @@ def to_event(submission: dict) -> dict:
         ),
         **submission,
     }
-    return ConcernEventSchema().dump(event)
+    return _EVENT_SCHEMA.dump(event)

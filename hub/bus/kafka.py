@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import CommitFailedError, KafkaError, TopicAlreadyExistsError
 from kafka.structs import OffsetAndMetadata
 
 from hub.bus.base import Bus, BusError, Consumer, Message
@@ -66,10 +66,20 @@ class KafkaBusConsumer(Consumer):
         for message in messages:
             tp = TopicPartition(message.topic, message.partition)
             latest[tp] = max(latest.get(tp, -1), message.offset)
-        if latest:
+        if not latest:
+            return
+        try:
             self._consumer.commit(
                 {tp: OffsetAndMetadata(offset + 1, None, -1) for tp, offset in latest.items()}
             )
+        except CommitFailedError:
+            # The partitions moved to another member meanwhile: it is redelivered the batch,
+            # and the stored event ids make the second pass a no-op.
+            log.warning(
+                "offsets not committed: the group rebalanced; the batch will be redelivered"
+            )
+        except KafkaError as exc:
+            raise BusError(f"offset commit failed: {exc}") from exc
 
     def close(self) -> None:
         self._consumer.close(autocommit=False)

@@ -49,7 +49,9 @@ def test_ingest_publishes_good_lines_and_reports_bad_ones_by_line(tmp_path, sqli
     feed = tmp_path / "police.jsonl"
     feed.write_text("\n".join([json.dumps(good), "{oops", json.dumps(bad), ""]) + "\n")
     env = {"MASH_DATABASE_URL": str(sqlite_engine.url), "MASH_KAFKA_BOOTSTRAP": ""}
-    result = CliRunner().invoke(main, ["ingest", "--agency", "police", "--format", "jsonl", str(feed)], env=env)
+    result = CliRunner().invoke(
+        main, ["ingest", "--agency", "police", "--format", "jsonl", str(feed)], env=env
+    )
     assert result.exit_code == 0, result.output
     assert "read 3, published 1, rejected 2" in result.output
     rejects = (tmp_path / "police.jsonl.rejects.csv").read_text().splitlines()
