@@ -162,6 +162,37 @@ def watch(folder: Path, agency: str, fmt: str | None, interval: float) -> None:
         drop.watch(stop, interval)
 
 
+@main.command()
+@click.option("--agency", required=True, help="The agency whose HL7 feed this is.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=2575, show_default=True)
+def mllp(agency: str, host: str, port: int) -> None:
+    """Listen for HL7 v2 over MLLP: acknowledge each message (AA, or AE with the reason),
+    publish what maps, keep what does not as a dead letter. SIGTERM stops cleanly."""
+    from connectors.base import publish
+    from connectors.hl7v2 import mllp_handler
+    from connectors.mllp import run_mllp
+    from hub import deadletters
+    from hub.runtime import opened
+
+    if _feed_format(agency, "hl7v2") != "hl7v2":
+        raise click.BadParameter("unknown agency", param_hint="--agency")
+    settings = Settings.from_env()
+    with opened(settings) as hub:
+        _upgrade_if_embedded(hub)
+
+        def keep(reject, payload: bytes) -> None:
+            with hub.sessions() as session, session.begin():
+                errors = {"position": reject.line, **reject.fields}
+                deadletters.keep(session, f"mllp:{agency}", None, payload, reject.reason, errors)
+
+        handle = mllp_handler(
+            agency, lambda events: publish(hub.bus, settings.concerns_topic, events), keep
+        )
+        console.print(f"MLLP listener for {agency} on {host}:{port}")
+        run_mllp(host, port, handle)
+
+
 def _feed_format(agency: str, fmt: str | None) -> str:
     from connectors import DEFAULT_FORMAT, FORMATS
     from hub.schemas import AGENCIES

@@ -8,7 +8,6 @@ then `linked`/dead-letter events, then the offset commit.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import logging
 import signal
@@ -18,14 +17,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from hub import deadletters
 from hub.bus import Bus, BusError, Message
 from hub.concerns import already_stored, store_concern
 from hub.households import place_in_household
-from hub.models import DeadLetter
 from hub.records import current_person_id, ensure_link, upsert_source_record
 from hub.relationships import place_with_relations
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
@@ -62,19 +60,7 @@ class RunStats:
 
 
 def _dead_letter(session: Session, message: Message, reason: str, errors: dict) -> Outcome:
-    digest = hashlib.sha256(message.value).hexdigest()
-    if session.scalar(select(DeadLetter.id).where(DeadLetter.payload_sha256 == digest)) is None:
-        session.add(
-            DeadLetter(
-                payload_sha256=digest,
-                source_topic=message.topic,
-                message_key=message.key,
-                payload=message.value,
-                reason=reason,
-                errors=errors,
-            )
-        )
-        session.flush()
+    deadletters.keep(session, message.topic, message.key, message.value, reason, errors)
     return Outcome("dead_letter", reason=reason, errors=errors)
 
 
@@ -218,18 +204,20 @@ class PipelineRunner:
     def _until_delivered(self, action: Callable[[list], None], batch: list) -> bool:
         """Run a bus action until the bus takes it: the broker may be restarting. The database
         work is already committed, so nothing is lost by waiting; `linked` events may be sent
-        twice (their consumers key on event_id). False if asked to stop first."""
+        twice (their consumers key on event_id). Tried at least once; False if asked to stop
+        while the bus is away."""
         delay = 0.5
-        while not self._stop.is_set():
+        while True:
             try:
                 action(batch)
                 return True
             except BusError as exc:
                 self.stats.retries += 1
+                if self._stop.is_set():
+                    return False
                 log.warning("bus unavailable (%s); retrying in %.1fs", exc, delay)
                 self._stop.wait(delay)
                 delay = min(delay * 2, 10.0)
-        return False
 
     def run(self, max_messages: int | None = None, idle_timeout: float | None = None) -> RunStats:
         """Run until stopped (SIGTERM/SIGINT), `max_messages` handled, or `idle_timeout` seconds

@@ -7,11 +7,12 @@ import json
 from sqlalchemy import select
 
 from api import create_app
-from connectors import jsonl
+from connectors import hl7v2, jsonl
 from connectors.base import publish
 from hub import credentials
 from hub.models import Concern
 from hub.settings import Settings
+from hub.synthetic.feeds.hl7v2 import bad_messages, sample_messages
 from tests.factories import DELETE, submission
 from tests.integration.stacks import run_pipeline
 
@@ -262,3 +263,21 @@ def test_a_feed_pushed_in_the_agency_format_queues_the_good_and_returns_the_bad(
     )
     run_pipeline(stack, 1)
     assert stack.count(Concern) == 1
+
+
+def test_hl7_pushed_over_https_reaches_the_timeline(client, stack, agency_keys):
+    messages = sample_messages(seed=3, messages=6)
+    bad, reason = next((m, r) for m, r in bad_messages() if r == "invalid_date")
+    payload = b"\r".join([*messages, bad])
+    headers = {"Authorization": f"Bearer {agency_keys['health_ae']}"}
+    response = client.post("/api/v1/hl7", data=payload, headers=headers)
+    assert response.status_code == 202, response.get_json()
+    body = response.get_json()
+    assert (body["agency"], body["format"], body["read"]) == ("health_ae", "hl7v2", 7)
+    assert [(r["line"], r["reason"]) for r in body["rejected"]] == [(7, reason)]
+    run_pipeline(stack, body["published"])
+    events = [e for e in hl7v2.parse(payload, "health_ae") if isinstance(e, dict)]
+    visits = {e["concern"]["ref"] for e in events}  # an A08 update is a revision of its visit
+    assert len(events) == 6 and stack.count(Concern) == len(visits)
+    with stack.sessions() as session:
+        assert set(session.scalars(select(Concern.agency_code))) == {"health_ae"}
