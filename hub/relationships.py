@@ -143,7 +143,9 @@ def place_with_relations(
 ) -> None:
     """Store the record's declared relationships, and put people with no address of their
     own into the households of the relations they were declared with, from either side."""
-    declare(session, record, details.get("relationships") or [])
+    declared = details.get("relationships") or []
+    if declared:
+        declare(session, record, declared)
     if not details.get("addresses"):
         for relationship, other in related_persons(session, record):
             role = details.get("role") or HOUSEHOLD_ROLE[relationship]

@@ -17,6 +17,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -64,8 +65,10 @@ class Model:
         self.prior_weight = math.log2(self.prior / (1 - self.prior))
         self.comparisons = [c for c in COMPARISONS if c.name in self.names]
 
-    @property
+    @cached_property
     def version(self) -> str:
+        """A digest of everything the model says (computed once: a model is not changed after
+        it is made, and the digest of its frequency tables is costly)."""
         digest = hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()
         return f"fs-{digest[:12]}"
 
