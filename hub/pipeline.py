@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub import deadletters
@@ -33,6 +33,7 @@ from matching.model import Model
 log = logging.getLogger(__name__)
 
 _EVENT_SCHEMA = ConcernEventSchema()
+CONFLICT_RETRIES = 3
 
 
 @dataclass
@@ -140,19 +141,30 @@ class PipelineRunner:
         results = []
         with self.sessions() as session, session.begin():
             for message in messages:
-                try:
-                    with session.begin_nested():
-                        outcome = handle_message(session, message, self.settings, self.model)
-                except Exception as exc:
-                    if _is_transient(exc):
-                        raise
-                    log.exception("event at %s/%s failed", message.partition, message.offset)
-                    with session.begin_nested():
-                        outcome = _dead_letter(
-                            session, message, "processing_error", {"error": [type(exc).__name__]}
-                        )
-                results.append((message, outcome))
+                results.append((message, self._handle(session, message)))
         return results
+
+    def _handle(self, session: Session, message: Message) -> Outcome:
+        """One message in its own savepoint. Another pipeline process may insert the same row
+        meanwhile (two people's events, on two partitions, found one household): the loser's
+        insert fails on the unique key, and trying again finds the winner's committed row."""
+        conflicts = 0
+        while True:
+            try:
+                with session.begin_nested():
+                    return handle_message(session, message, self.settings, self.model)
+            except IntegrityError:
+                conflicts += 1
+                if conflicts <= CONFLICT_RETRIES:
+                    continue
+                error = "IntegrityError"
+            except Exception as exc:
+                if _is_transient(exc):
+                    raise
+                error = type(exc).__name__
+            log.exception("event at %s/%s failed", message.partition, message.offset)
+            with session.begin_nested():
+                return _dead_letter(session, message, "processing_error", {"error": [error]})
 
     def _emit(self, results: list[tuple[Message, Outcome]]) -> None:
         for message, outcome in results:

@@ -72,7 +72,8 @@ def events(persons: int, per_person: int) -> list[dict]:
                 person__given_name=GIVEN[p % len(GIVEN)],
                 person__family_name=FAMILY[p // len(GIVEN)],
                 person__date_of_birth=dob.isoformat(),
-                person__addresses=[{"line": f"{p} Mill Lane", "postcode": "B12 9QT"}],
+                # Three people to a house: households are shared across partitions.
+                person__addresses=[{"line": f"{p // 3} Mill Lane", "postcode": "B12 9QT"}],
                 concern__ref=f"K{p}-{c}",
             )
             out.append(to_event(load(body)))
