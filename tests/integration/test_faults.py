@@ -67,10 +67,16 @@ def assert_exactly(stack: Stack, sent: list[dict], malformed: int) -> None:
     assert stack.count(DeadLetter) == malformed
 
 
-def wait_stored(stack: Stack, count: int, *workers: Worker, timeout_s: float = 240) -> None:
-    """Wait for `count` concerns; on failure show what the pipelines said."""
+def wait_stored(
+    stack: Stack, count: int, *workers: Worker, dead: int = 0, timeout_s: float = 240
+) -> None:
+    """Wait for `count` concerns and `dead` dead letters (sent last, they may still be in
+    flight when the concerns are in); on failure show what the pipelines said."""
     try:
         wait_for_stored(stack, count, timeout_s=timeout_s)
+        deadline = time.monotonic() + 60
+        while stack.count(DeadLetter) < dead and time.monotonic() < deadline:
+            time.sleep(0.1)
     except AssertionError as exc:
         logs = "\n".join(w.output()[1][-3000:] for w in workers)
         raise AssertionError(f"{exc}\npipeline logs:\n{logs}") from None
@@ -94,7 +100,7 @@ def test_kafka_stopped_and_restarted_mid_stream(real, tmp_path):
     finally:
         service("kafka", "start")
     publish(real.bus, real.settings.concerns_topic, second)  # the producer reconnects
-    wait_stored(real, len(first) + len(second), worker)
+    wait_stored(real, len(first) + len(second), worker, dead=len(MALFORMED))
     stop_worker(worker)
     assert_exactly(real, first + second, len(MALFORMED))
 
@@ -112,7 +118,7 @@ def test_postgres_away_for_30_seconds(real, pg_engine, tmp_path):
     finally:
         service("postgres", "start")
         pg_engine.dispose()  # the test session's own pooled connections died with the server
-    wait_stored(real, len(sent), worker)
+    wait_stored(real, len(sent), worker, dead=len(MALFORMED))
     stats = stop_worker(worker)
     assert stats["retries"] >= 1
     assert_exactly(real, sent, len(MALFORMED))
@@ -163,8 +169,7 @@ def test_two_pipelines_in_one_group_share_the_work_and_lose_and_double_nothing(r
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     workers = [Worker(real, tmp_path / "a"), Worker(real, tmp_path / "b")]
-    wait_stored(real, len(sent), *workers, timeout_s=300)
-    time.sleep(2)  # let the dead letters through too
+    wait_stored(real, len(sent), *workers, dead=len(MALFORMED), timeout_s=300)
     stats = [stop_worker(w) for w in workers]
     assert all(s["stored"] > 0 for s in stats), f"one pipeline did no work: {stats}"
     assert sum(s["stored"] for s in stats) == len(sent)
