@@ -56,11 +56,11 @@ def agency() -> None:
     """Agency systems' keys for pushing concerns (the key decides the agency)."""
 
 
-def _known_agency(code: str) -> str:
+def _known_agency(code: str, hint: str | None = None) -> str:
     from hub.schemas import AGENCIES
 
     if code not in AGENCIES:
-        raise click.BadParameter(f"unknown agency; one of {', '.join(AGENCIES)}")
+        raise click.BadParameter(f"unknown agency; one of {', '.join(AGENCIES)}", param_hint=hint)
     return code
 
 
@@ -175,8 +175,7 @@ def mllp(agency: str, host: str, port: int) -> None:
     from hub import deadletters
     from hub.runtime import opened
 
-    if _feed_format(agency, "hl7v2") != "hl7v2":
-        raise click.BadParameter("unknown agency", param_hint="--agency")
+    _known_agency(agency, "--agency")
     settings = Settings.from_env()
     with opened(settings) as hub:
         _upgrade_if_embedded(hub)
@@ -195,13 +194,8 @@ def mllp(agency: str, host: str, port: int) -> None:
 
 def _feed_format(agency: str, fmt: str | None) -> str:
     from connectors import DEFAULT_FORMAT, FORMATS
-    from hub.schemas import AGENCIES
 
-    if agency not in AGENCIES:
-        raise click.BadParameter(
-            f"unknown agency; one of {', '.join(AGENCIES)}", param_hint="--agency"
-        )
-    fmt = fmt or DEFAULT_FORMAT[agency]
+    fmt = fmt or DEFAULT_FORMAT[_known_agency(agency, "--agency")]
     if fmt not in FORMATS:
         raise click.BadParameter(
             f"unknown format; one of {', '.join(FORMATS)}", param_hint="--format"

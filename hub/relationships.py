@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session, aliased
 
 from hub.models import DeclaredRelationship, HouseholdMembership, Link, SourceRecord
@@ -61,6 +61,14 @@ def declare(session: Session, record: SourceRecord, declared: list[dict]) -> Non
     session.flush()
 
 
+def _names(record) -> ColumnElement[bool]:
+    """The declaration names this source record (its agency's own reference)."""
+    return and_(
+        record.agency_code == DeclaredRelationship.related_agency_code,
+        record.source_ref == DeclaredRelationship.related_source_ref,
+    )
+
+
 def relationships_of(session: Session, person_id: int) -> list[dict]:
     """Everyone declared related to the person, from either side, with who said so. A related
     record that has not arrived yet is listed with `person_id` None."""
@@ -70,13 +78,7 @@ def relationships_of(session: Session, person_id: int) -> list[dict]:
         select(DeclaredRelationship, declarer_link.person_id, target_link.person_id)
         .join(declarer, declarer.id == DeclaredRelationship.source_record_id)
         .join(declarer_link, declarer_link.source_record_id == declarer.id)
-        .outerjoin(
-            target,
-            and_(
-                target.agency_code == DeclaredRelationship.related_agency_code,
-                target.source_ref == DeclaredRelationship.related_source_ref,
-            ),
-        )
+        .outerjoin(target, _names(target))
         .outerjoin(target_link, target_link.source_record_id == target.id)
         .where((declarer_link.person_id == person_id) | (target_link.person_id == person_id))
         .order_by(DeclaredRelationship.id)
@@ -107,13 +109,7 @@ def related_persons(session: Session, record: SourceRecord) -> list[tuple[str, i
     """(relationship, person id) for the record's declarations whose other record is here."""
     rows = session.execute(
         select(DeclaredRelationship.relationship, Link.person_id)
-        .join(
-            SourceRecord,
-            and_(
-                SourceRecord.agency_code == DeclaredRelationship.related_agency_code,
-                SourceRecord.source_ref == DeclaredRelationship.related_source_ref,
-            ),
-        )
+        .join(SourceRecord, _names(SourceRecord))
         .join(Link, Link.source_record_id == SourceRecord.id)
         .where(DeclaredRelationship.source_record_id == record.id)
     ).all()
@@ -126,10 +122,7 @@ def declarers_without_address(session: Session, record: SourceRecord) -> list[tu
     rows = session.execute(
         select(DeclaredRelationship.relationship, SourceRecord)
         .join(SourceRecord, SourceRecord.id == DeclaredRelationship.source_record_id)
-        .where(
-            DeclaredRelationship.related_agency_code == record.agency_code,
-            DeclaredRelationship.related_source_ref == record.source_ref,
-        )
+        .where(_names(record))
     ).all()
     return [
         (relationship, other.link.person_id)
