@@ -8,69 +8,84 @@ changes nothing. A withdrawal at the same revision as the current version wins o
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
-from hub.models import Concern, ConcernRevision, Link, SourceRecord, utcnow
+from hub.models import Concern, ConcernRevision, SourceRecord, utcnow
 
 _CONTENT = ("occurred_at", "category", "severity", "sensitivity", "summary", "action_taken")
 
 
-def already_stored(session: Session, event_id: str) -> Concern | None:
-    """The concern an event was already stored under (a replay or a resend)."""
-    return session.scalar(
-        select(Concern)
-        .join(ConcernRevision, ConcernRevision.concern_id == Concern.id)
-        .where(ConcernRevision.event_id == event_id)
+def stored_events(session: Session, event_ids: Iterable[str]) -> dict[str, int]:
+    """For events already stored (a replay or a resend): event id -> the concern's person."""
+    return dict(
+        session.execute(
+            select(ConcernRevision.event_id, Concern.person_id)
+            .join(Concern, Concern.id == ConcernRevision.concern_id)
+            .where(ConcernRevision.event_id.in_(set(event_ids)))
+        ).all()
     )
 
 
-def store_concern(session: Session, event: dict, record: SourceRecord, link: Link) -> Concern:
-    """Add the event as a revision of its concern, creating the concern the first time."""
-    details = event["concern"]
-    revision, withdrawn = details.get("revision", 1), details.get("withdrawn", False)
-    concern = session.scalar(
-        select(Concern).where(
-            Concern.agency_code == event["agency"], Concern.concern_ref == details["ref"]
+def store_concerns(session: Session, arrivals: Sequence[tuple[dict, SourceRecord]]) -> None:
+    """Add each (event, its linked source record) as a revision of its concern, in order,
+    creating the concern the first time."""
+    refs = {(event["agency"], event["concern"]["ref"]) for event, _ in arrivals}
+    concerns = {
+        (concern.agency_code, concern.concern_ref): concern
+        for concern in session.scalars(
+            select(Concern).where(tuple_(Concern.agency_code, Concern.concern_ref).in_(refs))
         )
-    )
-    content = {name: details.get(name) for name in _CONTENT}
-    if concern is None:
-        concern = Concern(
-            event_id=event["event_id"],
-            agency_code=event["agency"],
-            concern_ref=details["ref"],
-            reported_at=details["reported_at"],
-            schema_version=event["schema_version"],
-            revision=revision,
-            withdrawn=withdrawn,
-            **_about(event, record, link),
-            **content,
+    }
+    revisions = []
+    for event, record in arrivals:
+        details = event["concern"]
+        revision, withdrawn = details.get("revision", 1), details.get("withdrawn", False)
+        content = {name: details.get(name) for name in _CONTENT}
+        concern = concerns.get((event["agency"], details["ref"]))
+        if concern is None:
+            concern = Concern(
+                event_id=event["event_id"],
+                agency_code=event["agency"],
+                concern_ref=details["ref"],
+                reported_at=details["reported_at"],
+                schema_version=event["schema_version"],
+                revision=revision,
+                withdrawn=withdrawn,
+                **_about(event, record),
+                **content,
+            )
+            session.add(concern)
+            concerns[(event["agency"], details["ref"])] = concern
+        elif _supersedes(revision, withdrawn, concern):
+            for name, value in {**content, **_about(event, record)}.items():
+                setattr(concern, name, value)
+            concern.revision, concern.withdrawn, concern.updated_at = revision, withdrawn, utcnow()
+        revisions.append(
+            (
+                concern,
+                ConcernRevision(
+                    event_id=event["event_id"],
+                    revision=revision,
+                    withdrawn=withdrawn,
+                    source_record_id=record.id,
+                    **content,
+                ),
+            )
         )
-        session.add(concern)
-    elif _supersedes(revision, withdrawn, concern):
-        for name, value in {**content, **_about(event, record, link)}.items():
-            setattr(concern, name, value)
-        concern.revision, concern.withdrawn, concern.updated_at = revision, withdrawn, utcnow()
     session.flush()
-    session.add(
-        ConcernRevision(
-            concern_id=concern.id,
-            event_id=event["event_id"],
-            revision=revision,
-            withdrawn=withdrawn,
-            source_record_id=record.id,
-            **content,
-        )
-    )
+    for concern, revision_row in revisions:
+        revision_row.concern_id = concern.id
+        session.add(revision_row)
     session.flush()
-    return concern
 
 
-def _about(event: dict, record: SourceRecord, link: Link) -> dict:
+def _about(event: dict, record: SourceRecord) -> dict:
     """Who the concern is about: an amendment may correct the person it names."""
     return {
-        "person_id": link.person_id,
+        "person_id": record.link.person_id,  # type: ignore[union-attr]
         "source_record_id": record.id,
         "local_authority": event["person"].get("local_authority"),
     }

@@ -1,8 +1,9 @@
 """The pipeline: consume concern events, store them linked to a person, commit, then emit.
 
-`handle_message` is the per-message rule (validate → upsert → link → store); `PipelineRunner`
-owns the consumer, the poll loop, signals, and the order that makes it safe: database commit,
-then `linked`/dead-letter events, then the offset commit.
+`handle_batch` is the rule for one poll's messages (validate → upsert → link → store → place),
+set-based so a batch costs a few statements per step, not per event; `PipelineRunner` owns the
+consumer, the poll loop, signals, and the order that makes it safe: database commit, then
+`linked`/dead-letter events, then the offset commit.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from marshmallow import ValidationError
@@ -22,10 +23,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub import deadletters
 from hub.bus import Bus, BusError, Message
-from hub.concerns import already_stored, store_concern
-from hub.households import place_in_household
-from hub.records import current_person_id, ensure_link, upsert_source_record
-from hub.relationships import place_with_relations
+from hub.concerns import store_concerns, stored_events
+from hub.households import Seen, household_key, place_people
+from hub.models import SourceRecord
+from hub.records import current_person_id, link_records, upsert_source_records
+from hub.relationships import declare, living_with_relations
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
 from hub.settings import Settings
 from matching.model import Model
@@ -82,25 +84,62 @@ def _decode(message: Message, max_bytes: int) -> tuple[dict | None, str, dict]:
         return None, "invalid_event", exc.normalized_messages()
 
 
-def handle_message(session: Session, message: Message, settings: Settings, model: Model) -> Outcome:
-    """Store one message's effects in `session` (caller commits). Never raises for bad input."""
-    event, reason, errors = _decode(message, settings.max_event_bytes)
-    if event is None:
-        return _dead_letter(session, message, reason, errors)
-    event_id = event["event_id"]
-    stored = already_stored(session, event_id)
-    if stored is not None:
-        return Outcome("duplicate", event_id, current_person_id(session, stored.person_id))
-    record = upsert_source_record(session, event["agency"], event["person"])
-    link, _ = ensure_link(session, record, model)
-    store_concern(session, event, record, link)
-    person, seen_on = event["person"], event["concern"]["occurred_at"].date()
-    if person.get("addresses"):
-        place_in_household(
-            session, link.person_id, person.get("role"), person["addresses"][-1], seen_on
-        )
-    place_with_relations(session, record, link.person_id, person, seen_on)
-    return Outcome("stored", event_id, link.person_id, record.id, link.method)
+def handle_batch(
+    session: Session, messages: Sequence[Message], settings: Settings, model: Model
+) -> list[Outcome]:
+    """Store a batch's effects in `session` (caller commits): one outcome per message. Never
+    raises for bad input: a bad message is dead-lettered and the rest go through."""
+    outcomes: list[Outcome | None] = [None] * len(messages)
+    decoded = []
+    for i, message in enumerate(messages):
+        event, reason, errors = _decode(message, settings.max_event_bytes)
+        if event is None:
+            outcomes[i] = _dead_letter(session, message, reason, errors)
+        else:
+            decoded.append((i, event))
+    stored = stored_events(session, [event["event_id"] for _, event in decoded])
+    fresh: dict[str, tuple[int, dict]] = {}
+    repeats = []
+    for i, event in decoded:
+        event_id = event["event_id"]
+        if event_id in stored:
+            person_id = current_person_id(session, stored[event_id])
+            outcomes[i] = Outcome("duplicate", event_id, person_id)
+        elif event_id in fresh:
+            repeats.append((i, event_id))
+        else:
+            fresh[event_id] = (i, event)
+    records = store_events(session, [event for _, event in fresh.values()], model)
+    for (i, event), record in zip(fresh.values(), records, strict=True):
+        link = record.link
+        assert link is not None
+        outcomes[i] = Outcome("stored", event["event_id"], link.person_id, record.id, link.method)
+    for i, event_id in repeats:
+        outcomes[i] = Outcome("duplicate", event_id, outcomes[fresh[event_id][0]].person_id)  # type: ignore[union-attr]
+    return outcomes  # type: ignore[return-value]
+
+
+def store_events(session: Session, events: Sequence[dict], model: Model) -> list[SourceRecord]:
+    """Store valid, new events in order (validate → upsert → link → store → place): each
+    step a few statements for the whole batch. Returns each event's linked source record."""
+    if not events:
+        return []
+    records = upsert_source_records(session, [(e["agency"], e["person"]) for e in events])
+    link_records(session, records, model)
+    pairs = list(zip(events, records, strict=True))
+    store_concerns(session, pairs)
+    declare(
+        session, [(record, event["person"].get("relationships") or []) for event, record in pairs]
+    )
+    arrivals = [(r, e["person"], e["concern"]["occurred_at"].date()) for e, r in pairs]
+    seen = []
+    for record, person, on in arrivals:
+        where = household_key(person["addresses"][-1]) if person.get("addresses") else None
+        if where is not None:
+            person_id = record.link.person_id  # type: ignore[union-attr]
+            seen.append(Seen(person_id, person.get("role") or "unknown", where, on))
+    place_people(session, seen, living_with_relations(session, arrivals))
+    return records
 
 
 def _is_transient(exc: Exception) -> bool:
@@ -138,33 +177,32 @@ class PipelineRunner:
             signal.signal(signal.SIGINT, self.stop)
 
     def _process(self, messages: list[Message]) -> list[tuple[Message, Outcome]]:
-        results = []
-        with self.sessions() as session, session.begin():
-            for message in messages:
-                results.append((message, self._handle(session, message)))
-        return results
-
-    def _handle(self, session: Session, message: Message) -> Outcome:
-        """One message in its own savepoint. Another pipeline process may insert the same row
+        """The batch in one transaction. Another pipeline process may insert the same row
         meanwhile (two people's events, on two partitions, found one household): the loser's
-        insert fails on the unique key, and trying again finds the winner's committed row."""
-        conflicts = 0
-        while True:
+        insert fails on the unique key, and trying again finds the winner's committed row. A
+        batch that still fails is split in halves until the one message at fault is found; it
+        is dead-lettered and the rest go through."""
+        error = "IntegrityError"
+        for _ in range(CONFLICT_RETRIES + 1):
             try:
-                with session.begin_nested():
-                    return handle_message(session, message, self.settings, self.model)
+                with self.sessions() as session, session.begin():
+                    outcomes = handle_batch(session, messages, self.settings, self.model)
+                return list(zip(messages, outcomes, strict=True))
             except IntegrityError:
-                conflicts += 1
-                if conflicts <= CONFLICT_RETRIES:
-                    continue
-                error = "IntegrityError"
+                continue
             except Exception as exc:
                 if _is_transient(exc):
                     raise
                 error = type(exc).__name__
-            log.exception("event at %s/%s failed", message.partition, message.offset)
-            with session.begin_nested():
-                return _dead_letter(session, message, "processing_error", {"error": [error]})
+                break
+        if len(messages) > 1:
+            half = len(messages) // 2
+            return self._process(messages[:half]) + self._process(messages[half:])
+        message = messages[0]
+        log.error("event at %s/%s failed: %s", message.partition, message.offset, error)
+        with self.sessions() as session, session.begin():
+            outcome = _dead_letter(session, message, "processing_error", {"error": [error]})
+        return [(message, outcome)]
 
     def _emit(self, results: list[tuple[Message, Outcome]]) -> None:
         for message, outcome in results:

@@ -1,12 +1,17 @@
-"""Store what an event says about a person: upsert the source record, then link it.
+"""Store what a batch of events says about people: upsert the source records, then link them.
 
 Linking asks the matching engine (pure) about candidates found through blocking keys kept in
-the database, so several pipeline processes share one view of who is known.
+the database, so several pipeline processes share one view of who is known. A batch reads what
+it needs in a few set-based queries, and records linked earlier in the batch are candidates for
+later ones, exactly as if the events had come one at a time.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Sequence
+
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from hub.models import BlockingKey, Link, Person, ReviewTask, SourceAddress, SourceRecord
@@ -27,17 +32,39 @@ PERSON_FIELDS = (
     "upn",
 )
 
+METHODS = {LINK: "probabilistic", REVIEW: "pending_review", NEW: "new_person"}
 
-def upsert_source_record(session: Session, agency: str, details: dict) -> SourceRecord:
-    """The agency's record of this person, created or refreshed with what the event says."""
-    record = session.scalar(
-        select(SourceRecord)
-        .options(selectinload(SourceRecord.addresses))
-        .where(SourceRecord.agency_code == agency, SourceRecord.source_ref == details["source_ref"])
-    )
-    if record is None:
-        record = SourceRecord(agency_code=agency, source_ref=details["source_ref"], addresses=[])
-        session.add(record)
+
+def upsert_source_records(
+    session: Session, items: Sequence[tuple[str, dict]]
+) -> list[SourceRecord]:
+    """The agency's record of each (agency, person details), created or refreshed in order;
+    an agency reference named twice in the batch is one record."""
+    wanted = {(agency, details["source_ref"]) for agency, details in items}
+    known = {
+        (record.agency_code, record.source_ref): record
+        for record in session.scalars(
+            select(SourceRecord)
+            .options(selectinload(SourceRecord.addresses), selectinload(SourceRecord.link))
+            .where(tuple_(SourceRecord.agency_code, SourceRecord.source_ref).in_(wanted))
+        )
+    }
+    records = []
+    for agency, details in items:
+        record = known.get((agency, details["source_ref"]))
+        if record is None:
+            record = SourceRecord(
+                agency_code=agency, source_ref=details["source_ref"], addresses=[], link=None
+            )
+            session.add(record)
+            known[(agency, details["source_ref"])] = record
+        _refresh(record, details)
+        records.append(record)
+    session.flush()
+    return records
+
+
+def _refresh(record: SourceRecord, details: dict) -> None:
     for name in PERSON_FIELDS:
         if details.get(name) is not None:
             setattr(record, name, details[name])
@@ -46,28 +73,36 @@ def upsert_source_record(session: Session, agency: str, details: dict) -> Source
     known = {(a.line, a.postcode) for a in record.addresses}
     for address in details.get("addresses", []):
         if (address.get("line"), address.get("postcode")) not in known:
+            known.add((address.get("line"), address.get("postcode")))
             record.addresses.append(SourceAddress(**address))
-    session.flush()
-    return record
+
+
+def _prepared(
+    record_id: int,
+    agency: str,
+    fields: dict,
+    latest: tuple[str | None, str | None] | None,
+) -> Record:
+    line, postcode = latest or (None, None)
+    return prepare(
+        {
+            "record_id": str(record_id),
+            "agency": agency,
+            **{name: fields.get(name) for name in PERSON_FIELDS if name != "local_authority"},
+            "postcode": postcode,
+            "address_line": line,
+        }
+    )
 
 
 def matching_record(record: SourceRecord) -> Record:
     """The engine's view of a source record (its latest address)."""
     latest = record.addresses[-1] if record.addresses else None
-    return prepare(
-        {
-            "record_id": str(record.id),
-            "agency": record.agency_code,
-            "given_name": record.given_name,
-            "middle_names": record.middle_names,
-            "family_name": record.family_name,
-            "date_of_birth": record.date_of_birth,
-            "sex": record.sex,
-            "nhs_number": record.nhs_number,
-            "upn": record.upn,
-            "postcode": latest.postcode if latest else None,
-            "address_line": latest.line if latest else None,
-        }
+    return _prepared(
+        record.id,
+        record.agency_code,
+        {name: getattr(record, name) for name in PERSON_FIELDS},
+        (latest.line, latest.postcode) if latest else None,
     )
 
 
@@ -83,39 +118,80 @@ def current_person_id(session: Session, person_id: int) -> int:
     raise RuntimeError(f"merge forwarding loop at person {person_id}")
 
 
-def _store_keys(session: Session, record: SourceRecord, keys: list[str]) -> None:
+def _store_keys(session: Session, keys: dict[int, list[str]]) -> None:
+    """Keys are refreshed even for linked records: once one gains an NHS number or a new
+    address, later records must be able to find it by them."""
     existing = set(
-        session.scalars(select(BlockingKey.key).where(BlockingKey.source_record_id == record.id))
+        session.execute(
+            select(BlockingKey.source_record_id, BlockingKey.key).where(
+                BlockingKey.source_record_id.in_(keys)
+            )
+        )
     )
     session.add_all(
-        BlockingKey(key=key, source_record_id=record.id) for key in set(keys) - existing
+        BlockingKey(key=key, source_record_id=record_id)
+        for record_id, record_keys in keys.items()
+        for key in sorted(set(record_keys))
+        if (record_id, key) not in existing
     )
+    session.flush()
 
 
-def _candidates(
-    session: Session, record: SourceRecord, keys: list[str]
-) -> list[tuple[int, Record]]:
-    """Every record of every person that shares a (not oversized) blocking key."""
-    if not keys:
-        return []
-    usable = (
-        select(BlockingKey.key)
-        .where(BlockingKey.key.in_(keys))
-        .group_by(BlockingKey.key)
-        .having(func.count() <= MAX_BLOCK)
-    )
-    persons = (
-        select(Link.person_id)
-        .join(BlockingKey, BlockingKey.source_record_id == Link.source_record_id)
-        .where(BlockingKey.key.in_(usable), Link.source_record_id != record.id)
-    )
-    rows = session.execute(
-        select(Link.person_id, SourceRecord)
-        .join(SourceRecord, SourceRecord.id == Link.source_record_id)
-        .options(selectinload(SourceRecord.addresses))
-        .where(Link.person_id.in_(persons))
-    ).all()
-    return [(person_id, matching_record(other)) for person_id, other in rows]
+class Candidates:
+    """Who the batch's new records might be: every record of every person sharing a blocking
+    key that is not oversized, read once for the batch and grown as the batch links records.
+    Persons are ids, or the batch's new `Person` objects until they are stored."""
+
+    def __init__(self, session: Session, keys: set[str]) -> None:
+        counts = session.execute(
+            select(BlockingKey.key, func.count())
+            .where(BlockingKey.key.in_(keys))
+            .group_by(BlockingKey.key)
+        )
+        self.usable = set(keys) - {key for key, count in counts if count > MAX_BLOCK}
+        self.persons: dict[str, dict[Hashable, None]] = defaultdict(dict)  # ordered sets
+        self.records: dict[Hashable, list[Record]] = defaultdict(list)
+        if self.usable:
+            self._load(session)
+
+    def _load(self, session: Session) -> None:
+        sharing = BlockingKey.key.in_(self.usable)
+        on_key = Link.source_record_id == BlockingKey.source_record_id
+        for key, person_id in session.execute(
+            select(BlockingKey.key, Link.person_id).join(Link, on_key).where(sharing)
+        ):
+            self.persons[key][person_id] = None
+        persons = select(Link.person_id).join(BlockingKey, on_key).where(sharing)
+        linked = select(Link.source_record_id).where(Link.person_id.in_(persons))
+        latest = {
+            record_id: (line, postcode)
+            for record_id, line, postcode in session.execute(
+                select(SourceAddress.source_record_id, SourceAddress.line, SourceAddress.postcode)
+                .where(SourceAddress.source_record_id.in_(linked))
+                .order_by(SourceAddress.id)
+            )
+        }
+        columns = [getattr(SourceRecord, name) for name in PERSON_FIELDS]
+        rows = session.execute(
+            select(Link.person_id, SourceRecord.id, SourceRecord.agency_code, *columns)
+            .join(SourceRecord, SourceRecord.id == Link.source_record_id)
+            .where(Link.person_id.in_(persons))
+            .order_by(SourceRecord.id)
+        )
+        for person_id, record_id, agency, *values in rows:
+            fields = dict(zip(PERSON_FIELDS, values, strict=True))
+            self.records[person_id].append(
+                _prepared(record_id, agency, fields, latest.get(record_id))
+            )
+
+    def of(self, keys: Iterable[str]) -> list[tuple[Hashable, Record]]:
+        persons = {p: None for key in keys if key in self.usable for p in self.persons[key]}
+        return [(person, record) for person in persons for record in self.records[person]]
+
+    def add(self, person: Hashable, keys: Iterable[str], record: Record) -> None:
+        for key in keys:
+            self.persons[key][person] = None
+        self.records[person].append(record)
 
 
 def _population(session: Session) -> int:
@@ -123,52 +199,69 @@ def _population(session: Session) -> int:
     return session.scalar(select(func.max(Link.id))) or 1
 
 
-def ensure_link(
-    session: Session, record: SourceRecord, model: Model, linked_by: str = "pipeline"
-) -> tuple[Link, Decision | None]:
-    """The record's link to a person. A record already linked keeps its person (stable ids);
-    a new one is matched, and starts its own person when new or uncertain (review)."""
-    prepared = matching_record(record)
-    keys = keys_of(prepared)
-    # Keys are refreshed even for a linked record: once it gains an NHS number or a new
-    # address, later records must be able to find it by them.
-    _store_keys(session, record, keys)
-    existing = session.scalar(select(Link).where(Link.source_record_id == record.id))
-    if existing is not None:
-        return existing, None
-    decision = decide(model, prepared, _candidates(session, record, keys), _population(session))
-    if decision.action == LINK:
-        person_id = int(decision.person_id)  # type: ignore[arg-type]
-    else:
-        person = Person()
-        session.add(person)
-        session.flush()
-        person_id = person.id
-    link = Link(
-        source_record_id=record.id,
-        person_id=person_id,
-        method={LINK: "probabilistic", REVIEW: "pending_review", NEW: "new_person"}[
-            decision.action
-        ],
-        score=decision.probability if decision.action == LINK else None,
-        explanation=_explanation(decision),
-        model_version=model.version,
-        linked_by=linked_by,
+def link_records(
+    session: Session, records: Sequence[SourceRecord], model: Model, linked_by: str = "pipeline"
+) -> None:
+    """Give each record its `link`. A record already linked keeps its person (stable ids); a
+    new one is matched, and starts its own person when new or uncertain (review)."""
+    unique = list(dict.fromkeys(records))
+    prepared = {record.id: matching_record(record) for record in unique}
+    keys = {record_id: keys_of(view) for record_id, view in prepared.items()}
+    _store_keys(session, keys)
+    unlinked = [record for record in unique if record.link is None]
+    if not unlinked:
+        return
+    candidates = Candidates(session, {key for r in unlinked for key in keys[r.id]})
+    population = _population(session)
+    decided: list[tuple[SourceRecord, Hashable, Decision]] = []
+    for record in unlinked:
+        view = prepared[record.id]
+        decision = decide(model, view, candidates.of(keys[record.id]), population)
+        person = decision.person_id if decision.action == LINK else Person()
+        candidates.add(person, keys[record.id], view)
+        decided.append((record, person, decision))
+        population += 1
+    session.add_all(person for _, person, _ in decided if isinstance(person, Person))
+    session.flush()
+    for record, person, decision in decided:
+        _store_link(session, record, _id(person), decision, model, linked_by)
+    session.flush()
+
+
+def _id(person: Hashable) -> int:
+    return person.id if isinstance(person, Person) else int(person)  # type: ignore[arg-type]
+
+
+def _store_link(
+    session: Session,
+    record: SourceRecord,
+    person_id: int,
+    decision: Decision,
+    model: Model,
+    linked_by: str,
+) -> None:
+    session.add(
+        Link(
+            source_record=record,
+            person_id=person_id,
+            method=METHODS[decision.action],
+            score=decision.probability if decision.action == LINK else None,
+            explanation=_explanation(decision),
+            model_version=model.version,
+            linked_by=linked_by,
+        )
     )
-    session.add(link)
     if decision.action == REVIEW:
         session.add(
             ReviewTask(
                 source_record_id=record.id,
-                candidate_person_id=int(decision.person_id),  # type: ignore[arg-type]
+                candidate_person_id=_id(decision.person_id),
                 probability=decision.probability,
                 reason=decision.reason,
                 explanation=decision.explanation,
                 model_version=model.version,
             )
         )
-    session.flush()
-    return link, decision
 
 
 def _explanation(decision: Decision) -> dict:
@@ -178,7 +271,7 @@ def _explanation(decision: Decision) -> dict:
         **decision.explanation,
         "candidates": [
             {
-                "person_id": c.person_id,
+                "person_id": _id(c.person_id),
                 "probability": round(c.probability, 6),
                 "conflict": c.conflict,
             }

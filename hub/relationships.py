@@ -9,11 +9,13 @@ unmerges move links, and the answer follows them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 
-from hub.models import DeclaredRelationship, HouseholdMembership, Link, SourceRecord
+from hub.households import Shared
+from hub.models import DeclaredRelationship, Link, SourceAddress, SourceRecord
 
 # Read from the other side: if B is A's mother, A is B's child.
 INVERSE = {
@@ -41,23 +43,33 @@ HOUSEHOLD_ROLE = {
 }
 
 
-def declare(session: Session, record: SourceRecord, declared: list[dict]) -> None:
-    """Store the record's declared relationships (a replay adds nothing)."""
-    stored = select(DeclaredRelationship.relationship, DeclaredRelationship.related_source_ref)
-    rows = session.execute(stored.where(DeclaredRelationship.source_record_id == record.id))
-    known = {(relationship, ref) for relationship, ref in rows}
-    for item in declared:
-        if (item["type"], item["source_ref"]) in known:
-            continue
-        known.add((item["type"], item["source_ref"]))
-        session.add(
-            DeclaredRelationship(
-                source_record_id=record.id,
-                relationship=item["type"],
-                related_agency_code=record.agency_code,
-                related_source_ref=item["source_ref"],
-            )
+def declare(session: Session, declared: Sequence[tuple[SourceRecord, list[dict]]]) -> None:
+    """Store each record's declared relationships (a replay adds nothing)."""
+    ids = {record.id for record, items in declared if items}
+    if not ids:
+        return
+    known = set(
+        session.execute(
+            select(
+                DeclaredRelationship.source_record_id,
+                DeclaredRelationship.relationship,
+                DeclaredRelationship.related_source_ref,
+            ).where(DeclaredRelationship.source_record_id.in_(ids))
         )
+    )
+    for record, items in declared:
+        for item in items:
+            if (record.id, item["type"], item["source_ref"]) in known:
+                continue
+            known.add((record.id, item["type"], item["source_ref"]))
+            session.add(
+                DeclaredRelationship(
+                    source_record_id=record.id,
+                    relationship=item["type"],
+                    related_agency_code=record.agency_code,
+                    related_source_ref=item["source_ref"],
+                )
+            )
     session.flush()
 
 
@@ -105,72 +117,56 @@ def relationships_of(session: Session, person_id: int) -> list[dict]:
     return [{**e, "declared_by": sorted(e["declared_by"])} for e in found.values()]
 
 
-def related_persons(session: Session, record: SourceRecord) -> list[tuple[str, int]]:
-    """(relationship, person id) for the record's declarations whose other record is here."""
-    rows = session.execute(
-        select(DeclaredRelationship.relationship, Link.person_id)
-        .join(SourceRecord, _names(SourceRecord))
-        .join(Link, Link.source_record_id == SourceRecord.id)
-        .where(DeclaredRelationship.source_record_id == record.id)
-    ).all()
-    return [(relationship, person) for relationship, person in rows]
-
-
-def declarers_without_address(session: Session, record: SourceRecord) -> list[tuple[str, int]]:
-    """(relationship, person id) of records that named this record as a relation and gave no
-    address of their own: they live wherever this person lives."""
-    rows = session.execute(
-        select(DeclaredRelationship.relationship, SourceRecord)
-        .join(SourceRecord, SourceRecord.id == DeclaredRelationship.source_record_id)
-        .where(_names(record))
-    ).all()
-    return [
-        (relationship, other.link.person_id)
-        for relationship, other in rows
-        if not other.addresses and other.link is not None
-    ]
-
-
-def place_with_relations(
-    session: Session, record: SourceRecord, person_id: int, details: dict, seen_on: dt.date
-) -> None:
-    """Store the record's declared relationships, and put people with no address of their
-    own into the households of the relations they were declared with, from either side."""
-    declared = details.get("relationships") or []
-    if declared:
-        declare(session, record, declared)
-    if not details.get("addresses"):
-        for relationship, other in related_persons(session, record):
-            role = details.get("role") or HOUSEHOLD_ROLE[relationship]
-            share_households(session, person_id, other, role, seen_on)
-    for relationship, declarer in declarers_without_address(session, record):
-        share_households(session, declarer, person_id, HOUSEHOLD_ROLE[relationship], seen_on)
-
-
-def share_households(
-    session: Session, person_id: int, with_person_id: int, role: str, seen_on: dt.date
-) -> None:
-    """Put the person in every household `with_person_id` belongs to (an unborn child with no
-    address of its own is in its mother's household)."""
-    memberships = session.scalars(
-        select(HouseholdMembership).where(HouseholdMembership.person_id == with_person_id)
-    ).all()
-    for membership in memberships:
-        exists = session.scalar(
-            select(HouseholdMembership.id).where(
-                HouseholdMembership.household_id == membership.household_id,
-                HouseholdMembership.person_id == person_id,
-                HouseholdMembership.role == role,
+def living_with_relations(
+    session: Session, arrivals: Sequence[tuple[SourceRecord, dict, dt.date]]
+) -> list[Shared]:
+    """Who lives with whom because of a declaration, from either side: a record that came
+    with no address lives with the relations it declared (an unborn child with its mother),
+    and a record someone declared as a relation is lived with by every declarer that gave no
+    address of its own. Each arrival is (linked record, the event's person, date seen)."""
+    shared = []
+    homeless = {
+        r.id: (r, details, on) for r, details, on in arrivals if not details.get("addresses")
+    }
+    if homeless:
+        rows = session.execute(
+            select(
+                DeclaredRelationship.source_record_id,
+                DeclaredRelationship.relationship,
+                Link.person_id,
             )
+            .join(SourceRecord, _names(SourceRecord))
+            .join(Link, Link.source_record_id == SourceRecord.id)
+            .where(DeclaredRelationship.source_record_id.in_(homeless))
         )
-        if exists is None:
-            session.add(
-                HouseholdMembership(
-                    household_id=membership.household_id,
-                    person_id=person_id,
-                    role=role,
-                    valid_from=seen_on,
-                    valid_to=seen_on,
-                )
-            )
-    session.flush()
+        for record_id, relationship, relation in rows:
+            record, details, on = homeless[record_id]
+            role = details.get("role") or HOUSEHOLD_ROLE[relationship]
+            shared.append(Shared(_person(record), relation, role, on))
+    named = {(r.agency_code, r.source_ref): (r, on) for r, _, on in arrivals}
+    has_address = select(SourceAddress.id).where(
+        SourceAddress.source_record_id == DeclaredRelationship.source_record_id
+    )
+    rows = session.execute(
+        select(
+            DeclaredRelationship.related_agency_code,
+            DeclaredRelationship.related_source_ref,
+            DeclaredRelationship.relationship,
+            Link.person_id,
+        )
+        .join(Link, Link.source_record_id == DeclaredRelationship.source_record_id)
+        .where(
+            tuple_(
+                DeclaredRelationship.related_agency_code, DeclaredRelationship.related_source_ref
+            ).in_(named),
+            ~has_address.exists(),
+        )
+    )
+    for agency, ref, relationship, declarer in rows:
+        record, on = named[(agency, ref)]
+        shared.append(Shared(declarer, _person(record), HOUSEHOLD_ROLE[relationship], on))
+    return shared
+
+
+def _person(record: SourceRecord) -> int:
+    return record.link.person_id  # type: ignore[union-attr]
