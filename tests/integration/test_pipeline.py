@@ -7,7 +7,16 @@ import json
 from sqlalchemy import select
 
 from connectors.base import message_key
-from hub.models import Concern, DeadLetter, Household, HouseholdMembership, Link, Person
+from hub import records
+from hub.models import (
+    Concern,
+    ConcernRevision,
+    DeadLetter,
+    Household,
+    HouseholdMembership,
+    Link,
+    Person,
+)
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import DELETE, submission
 from tests.integration.busutil import drain
@@ -246,3 +255,43 @@ def test_a_family_at_one_address_forms_a_household_and_a_move_adds_another(stack
         "B12 9QT|12 mill ln",
         "LS6 2AA|3 canal walk",
     }
+
+
+def test_an_event_sent_twice_in_one_batch_is_stored_once(stack):
+    first = event(concern__ref="TWICE-1")
+    amended = event(concern__ref="TWICE-1", concern__revision=2, concern__summary="Corrected.")
+    publish(stack, first, first, amended, first)
+    stats = run_pipeline(stack, 4)
+    assert (stats.stored, stats.duplicate) == (2, 2)
+    assert stack.count(Concern) == 1
+    assert stack.scalar(select(Concern.summary)) == "Corrected."
+    assert stack.count(ConcernRevision) == 2
+
+
+def test_an_event_that_breaks_processing_is_dead_lettered_and_its_batch_still_lands(
+    stack, monkeypatch
+):
+    """Fault injection: matching raises for one record. The batch is retried in halves until
+    the one message at fault is found; every other event of the batch is stored."""
+    real_decide = records.decide
+
+    def decide(model, record, *args, **kwargs):
+        if record.given == "poison":
+            raise ValueError("injected fault")
+        return real_decide(model, record, *args, **kwargs)
+
+    monkeypatch.setattr(records, "decide", decide)
+    names = ["Amelia", "Evie", "Poison", "Noah", "Oliver", "Isla", "Leo"]
+    events = [
+        event(person__source_ref=f"P{i}", person__given_name=name, concern__ref=f"P{i}")
+        for i, name in enumerate(names)
+    ]
+    publish(stack, *events)
+    stats = run_pipeline(stack, len(events))
+    assert (stats.stored, stats.dead_letter) == (6, 1)
+    with stack.sessions() as session:
+        letter = session.scalars(select(DeadLetter)).one()
+        stored = set(session.scalars(select(Concern.concern_ref)))
+    assert (letter.reason, letter.errors) == ("processing_error", {"error": ["ValueError"]})
+    assert json.loads(letter.payload)["person"]["given_name"] == "Poison"
+    assert stored == {f"P{i}" for i in range(len(names)) if i != 2}
