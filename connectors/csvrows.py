@@ -8,18 +8,20 @@ Two layers, both pure, for any connector whose agency system exports a CSV file:
 - Line numbers are physical lines of the file (header = line 1, blank lines counted). A row whose
   quoted field holds line breaks is numbered by the line it starts on, and the rows after it keep
   their true line numbers.
-- The header is checked once: missing required columns (or an empty file, an undecodable or
-  duplicated header) give one `Rejected` at line 1 — "missing_column" names the missing columns
-  and the columns found — and nothing else is read. Column names are compared without case and
-  surrounding spaces. Columns the connector does not know are allowed and ignored; an `optional`
-  column that is absent reads as "".
+- The header is checked once: an empty file or missing required columns give one
+  "missing_column" at line 1 (naming the missing columns and the columns found), a column named
+  twice one "duplicate_column", an undecodable header one "invalid_encoding" or "invalid_csv", and
+  nothing else is read. Column names are compared without case or surrounding spaces, and spaces
+  or hyphens count as underscores (`column_name`). Columns the connector does not know are allowed
+  and ignored; an `optional` column that is absent reads as "".
 - Encoding is checked per row: a row with a line that is not UTF-8 (or holds a NUL byte) is
   rejected alone as "invalid_encoding", saying the line, byte and column; its neighbours still go
   through. A UTF-8 byte-order mark is allowed. Quotes, delimiters and line breaks are ASCII, so the
   rows are split on the bytes before decoding and a bad byte cannot shift the rows after it.
 - Structure is checked per row as "invalid_csv": a field count other than the header's, a
-  character after a closing quote, a quoted field never closed (which necessarily runs to the end
-  of the file, so the message says where the quote opened).
+  character after a closing quote, a quoted field never closed. When such a row spans several
+  lines, a stray quote may have swallowed the rows after it: only its first line is rejected, and
+  reading resumes on the next line, so those rows still go through.
 - Rows that are blank or hold only delimiters (spreadsheet padding) are skipped: they carry no data.
 - Quoting is RFC 4180: fields may be quoted, a quote inside a quoted field is doubled, quoted
   fields may contain delimiters and line breaks (kept as "\\n"). A quote inside an unquoted field
@@ -74,13 +76,12 @@ class _Record:
     lines: list[bytes]  # the physical lines it spans, without their line endings
     fields: list[bytes]
     error: str | None = None
+    quote_column: int = 0  # where the quoted field running past the first line opens
 
 
-def _split(data: bytes, delimiter: int) -> Iterator[_Record]:
-    """Split into records on the bytes (RFC 4180 quoting), keeping physical line numbers."""
-    lines = data.splitlines()  # bytes.splitlines breaks on \r\n, \n and \r only
+def _split(lines: list[bytes], delimiter: int, index: int = 0) -> Iterator[_Record]:
+    """Split lines[index:] into records (RFC 4180 quoting), keeping physical line numbers."""
     count = len(lines)
-    index = 0
     while index < count:
         line = lines[index]
         if _QUOTE not in line:  # fast path: no quoting on this line
@@ -92,7 +93,7 @@ def _split(data: bytes, delimiter: int) -> Iterator[_Record]:
         field = bytearray()
         error: str | None = None
         state = "start"  # start | plain | quoted | after_quote
-        opened = (0, 0)
+        opened, quote_column = (0, 0), 0
         while True:
             line = lines[index]
             for column, byte in enumerate(line, start=1):
@@ -137,9 +138,10 @@ def _split(data: bytes, delimiter: int) -> Iterator[_Record]:
                 )
                 break
             field.append(_LF)  # a line break inside a quoted field is part of the value
+            quote_column = quote_column or opened[1]  # the quote that runs past line 1
             index += 1
         fields.append(bytes(field))
-        yield _Record(start + 1, lines[start : index + 1], fields, error)
+        yield _Record(start + 1, lines[start : index + 1], fields, error, quote_column)
         index += 1
 
 
@@ -165,6 +167,72 @@ def _column_list(names: Iterable[str]) -> str:
     return ", ".join(names) or "(none)"
 
 
+def column_name(name: str) -> str:
+    """How column names are compared: " Case Ref" and "case-ref" are both case_ref."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
+
+
+def missing_columns(line: int, missing: Iterable[str], found: Iterable[str]) -> Rejected:
+    """The reject for required columns (or a JSON object's keys) that are absent."""
+    return Rejected(
+        line,
+        "missing_column",
+        {
+            "header": [
+                f"Missing required column(s): {_column_list(missing)}.",
+                f"Columns found: {_column_list(found)}.",
+            ]
+        },
+    )
+
+
+def _header(raw: bytes, header: _Record | None, required: list[str]) -> list[str] | Rejected:
+    """The header's column names, or why the file cannot be read."""
+    if header is None:
+        message = (
+            f"The file is empty: expected a header naming the columns {_column_list(required)}."
+        )
+        return Rejected(1, "missing_column", {"header": [message]})
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problem, reason = "The file is UTF-16; export it as UTF-8.", "invalid_encoding"
+    elif header.error:
+        problem, reason = header.error, "invalid_csv"
+    else:
+        problem, reason = _encoding_problem(header), "invalid_encoding"
+    if problem:
+        return Rejected(1, reason, {"header": [problem, "No row can be read without the header."]})
+    names = [column_name(field.decode("utf-8")) for field in header.fields]
+    duplicated = sorted(name for name, n in Counter(names).items() if name and n > 1)
+    if duplicated:
+        message = f"Column(s) named more than once: {_column_list(duplicated)}."
+        return Rejected(1, "duplicate_column", {"header": [message]})
+    missing = [name for name in required if name not in names]
+    return missing_columns(1, missing, (n for n in names if n)) if missing else names
+
+
+def _problems(record: _Record, width: int, delimiter: str) -> list[str]:
+    """What is wrong with a record's structure (nothing: an empty list)."""
+    found = len(record.fields)
+    if found == width and not record.error:
+        return []
+    if len(record.lines) > 1:
+        end = record.line + len(record.lines) - 1
+        broken = f"have {found} fields (the header has {width})" if found != width else "are broken"
+        return [
+            f"The quoted field opened at column {record.quote_column} runs past the end of the "
+            f"line: read as one row, lines {record.line}-{end} {broken}.",
+            *([record.error] if record.error else []),
+        ]
+    if record.error:
+        return [record.error]
+    hint = (
+        f"an unquoted {delimiter!r} in a value?"
+        if found > width
+        else "a value left out, or a line break in an unquoted value?"
+    )
+    return [f"Expected {width} fields, as in the header, but found {found} ({hint})."]
+
+
 def read_rows(
     raw: bytes,
     required: Iterable[str],
@@ -178,80 +246,34 @@ def read_rows(
     if len(delimiter) != 1 or not delimiter.isascii() or delimiter in '"\r\n':
         raise ValueError("The delimiter must be one ASCII character other than a quote or newline.")
     sep = ord(delimiter)
-    required = [name.lower() for name in required]
-    optional = [name.lower() for name in optional]
     if raw.startswith(BOM):
         raw = raw[len(BOM) :]
-    records = _split(raw, sep)
+    lines = raw.splitlines()  # bytes.splitlines breaks on \r\n, \n and \r only
+    records = _split(lines, sep)
     header = next((r for r in records if not _blank(r, sep)), None)
-    if header is None:
-        yield Rejected(
-            1,
-            "missing_column",
-            {
-                "header": [
-                    f"The file is empty: expected a header naming the columns "
-                    f"{_column_list(required)}."
-                ]
-            },
-        )
+    names = _header(raw, header, [column_name(name) for name in required])
+    if isinstance(names, Rejected):
+        yield names
         return
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        problem, reason = "The file is UTF-16; export it as UTF-8.", "invalid_encoding"
-    elif header.error:
-        problem, reason = header.error, "invalid_csv"
-    else:
-        problem, reason = _encoding_problem(header), "invalid_encoding"
-    if problem:
-        yield Rejected(1, reason, {"header": [problem, "No row can be read without the header."]})
-        return
-    names = [field.decode("utf-8").strip().lower() for field in header.fields]
-    duplicated = sorted(name for name, n in Counter(names).items() if name and n > 1)
-    if duplicated:
-        yield Rejected(
-            1,
-            "invalid_csv",
-            {"header": [f"Column(s) named more than once: {_column_list(duplicated)}."]},
-        )
-        return
-    missing = [name for name in required if name not in names]
-    if missing:
-        yield Rejected(
-            1,
-            "missing_column",
-            {
-                "header": [
-                    f"Missing required column(s): {_column_list(missing)}.",
-                    f"Columns found: {_column_list(n for n in names if n)}.",
-                ]
-            },
-        )
-        return
-    absent = {name: "" for name in optional if name not in names}
-    for record in records:
+    absent = {name: "" for name in map(column_name, optional) if name not in names}
+    # A broken row over several lines may be a stray quote that swallowed the rows after it:
+    # reject its first line and read the others again, within a budget that keeps the work
+    # linear whatever the quoting.
+    rereads = len(lines)
+    while (record := next(records, None)) is not None:
         if _blank(record, sep):
             continue
-        problem = _encoding_problem(record)
-        if problem:
-            yield Rejected(record.line, "invalid_encoding", {"line": [problem]})
-        elif record.error:
-            yield Rejected(record.line, "invalid_csv", {"line": [record.error]})
-        elif len(record.fields) != len(names):
-            hint = (
-                f"an unquoted {delimiter!r} in a value?"
-                if len(record.fields) > len(names)
-                else "a value left out, or a line break in an unquoted value?"
-            )
-            yield Rejected(
-                record.line,
-                "invalid_csv",
-                {
-                    "line": [
-                        f"Expected {len(names)} fields, as in the header, but found "
-                        f"{len(record.fields)} ({hint})."
-                    ]
-                },
-            )
+        problems = _problems(record, len(names), delimiter)
+        if problems and 1 < len(record.lines) <= rereads + 1:
+            rereads -= len(record.lines) - 1
+            records = _split(lines, sep, record.line)
+            record.lines = record.lines[:1]
+            problems.append(f"Reading resumes at line {record.line + 1}.")
+        encoding = _encoding_problem(record)
+        if encoding:
+            yield Rejected(record.line, "invalid_encoding", {"line": [encoding]})
+        elif problems:
+            yield Rejected(record.line, "invalid_csv", {"line": problems})
         else:
             values = {
                 name: field.decode("utf-8").strip()

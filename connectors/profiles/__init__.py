@@ -15,17 +15,17 @@ docstrings document each agency's columns.
 - a JSON array of objects — a reject's `line` is the object's 1-based position in the array;
 - JSON Lines (one object per line; a single object is one item) — `line` is the physical line,
   which is the object's position when there are no blank lines;
-- anything else is CSV with a header row — `line` is the physical line where the row starts
-  (header = line 1), counting the lines inside quoted fields, so a note with line breaks does not
-  shift the numbers of the rows after it.
+- anything else is CSV with a header row, read by `connectors.csvrows.read_rows` like every CSV
+  feed — `line` is the physical line where the row starts (header = line 1), counting the lines
+  inside quoted fields, so a note with line breaks does not shift the numbers of the rows after it.
 
 JSON objects use the same keys as the CSV columns. Column names are matched ignoring case,
 surrounding spaces, and spaces or hyphens versus underscores; columns a profile does not know
 are ignored. Local times without an offset are UK local time (Europe/London).
 
 Every problem is a `Rejected` naming the column as the agency wrote it, with a short reason:
-`no_profile`, `empty_file`, `missing_column`, `duplicate_column`, `invalid_encoding`,
-`invalid_csv`, `wrong_field_count`, `invalid_json`, `wrong_agency`, `missing_value`,
+`no_profile`, `missing_column` (also for an empty file), `duplicate_column`, `invalid_encoding`,
+`invalid_csv` (e.g. a wrong number of fields), `invalid_json`, `wrong_agency`, `missing_value`,
 `unknown_event_type`, `invalid_date`, `invalid_nhs_number`, `invalid_postcode`,
 `invalid_amount`, `invalid_number`, `invalid_value`, or `invalid_event` (the canonical schema
 refused the mapped event, e.g. a date in the future); `unexpected_error` would mean a bug here,
@@ -35,11 +35,11 @@ lists them all and `reason` is the first, in column order.
 The package, one idea per module:
 
 - `engine`: `parse` — picks the profile, sniffs the payload, reads and maps each item;
-- `csv_reading`, `json_reading`: the payload as rows, with their line numbers or positions;
+- `json_reading`: a JSON payload as rows, with their positions (CSV: `connectors.csvrows`);
 - `rows`: what a reader yields, and the problems collected for one row;
 - `mapping`: one row to a canonical event (severity, sensitivity, role, summary) or a reject;
 - `profile`, `fields`, `rules`: the declarative `Profile`, its kinds of field and its rules;
-- `text`: how codes and column names are compared and values quoted in messages;
+- `text`: how codes are compared and values quoted in messages and cut to size;
 - `shared_columns`, `housing`, `probation`, `adult_mental_health`, `substance_misuse`: the
   profiles; `registry`: `PROFILES` and `profile_for`.
 """

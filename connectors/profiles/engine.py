@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from connectors.base import Rejected
-from connectors.profiles.csv_reading import csv_rows
+from connectors.csvrows import BOM, read_rows
 from connectors.profiles.json_reading import json_array, json_objects
 from connectors.profiles.mapping import map_guarded
 from connectors.profiles.profile import Profile
 from connectors.profiles.registry import PROFILES
-
-_BOM = b"\xef\xbb\xbf"
 
 
 def parse(raw: bytes, agency: str, profile: Profile | None = None) -> Iterator[dict | Rejected]:
@@ -32,15 +30,16 @@ def parse(raw: bytes, agency: str, profile: Profile | None = None) -> Iterator[d
         yield Rejected(1, "no_profile", {"agency": [message]})
         return
     data = bytes(raw)
-    if data.startswith(_BOM):
-        data = data[len(_BOM) :]
+    if data.startswith(BOM):
+        data = data[len(BOM) :]
     start = data.lstrip()[:1]
     if start == b"[":
         items = json_array(data, chosen)
     elif start == b"{":
         items = json_objects(data, chosen)
     else:
-        items = csv_rows(data, chosen)
+        rows = read_rows(data, chosen.required)
+        items = ((r.line, r if isinstance(r, Rejected) else dict(r.values)) for r in rows)
     for position, item in items:
         if isinstance(item, Rejected):
             yield item

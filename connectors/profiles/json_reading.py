@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from connectors.base import Rejected, decode_lines
+from connectors.csvrows import column_name
 from connectors.profiles.profile import Profile
 from connectors.profiles.rows import Item, Problems
-from connectors.profiles.text import column_name
 
 _NOT_UTF8 = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
 

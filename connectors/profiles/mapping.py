@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from connectors.base import Rejected, to_event_or_reject
+from connectors.csvrows import column_name, missing_columns
 from connectors.profiles.fields import REQUIRED_VALUES, FieldError
 from connectors.profiles.profile import EventType, Profile
-from connectors.profiles.rows import Problems, missing_columns
-from connectors.profiles.text import clip, column_name, show
+from connectors.profiles.rows import Problems
+from connectors.profiles.text import clip, show
 
 
 def map_guarded(

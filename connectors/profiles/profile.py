@@ -9,9 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from connectors.csvrows import column_name
 from connectors.profiles.fields import COMMON_FIELDS, REQUIRED_VALUES, Kind, date_shape
 from connectors.profiles.rules import Fact, Relationship, RoleFrom, Rule
-from connectors.profiles.text import column_name, norm_code
+from connectors.profiles.text import norm_code
 from hub.schemas import RELATIONSHIPS, ROLES, SENSITIVITIES, SEVERITIES
 
 

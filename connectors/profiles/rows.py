@@ -22,16 +22,3 @@ class Problems:
 
     def has(self, column: str | None) -> bool:
         return (column or "row") in self.fields
-
-
-def missing_columns(position: int, missing: list[str], found: list[str]) -> Rejected:
-    return Rejected(
-        position,
-        "missing_column",
-        {
-            "header": [
-                f"Missing required columns: {', '.join(missing)}.",
-                f"Found: {', '.join(found) or 'none'}.",
-            ]
-        },
-    )

@@ -1,4 +1,4 @@
-"""How codes, column names and values are compared, quoted in messages and cut to size."""
+"""How codes and values are compared, quoted in messages and cut to size."""
 
 from __future__ import annotations
 
@@ -10,11 +10,6 @@ MAX_TEXT = 4000  # the canonical summary and action_taken limit
 def norm_code(value: str) -> str:
     """How codes and choices are compared: case, spaces, underscores and hyphens don't matter."""
     return re.sub(r"[\s_\-]+", " ", value.strip().lower())
-
-
-def column_name(name: str) -> str:
-    """A column name as profiles spell it: lower case, underscores."""
-    return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
 def show(value: str, limit: int = 60) -> str:

@@ -43,9 +43,11 @@ def test_doubled_quotes_delimiters_inside_quotes_and_surrounding_spaces():
 
 
 def test_header_is_case_and_space_insensitive_with_bom_extra_and_optional_columns():
-    raw = "\ufeff A ,B,Extra,c\n1,2,3,4\n".encode()
+    raw = "\ufeff A ,B,Extra Col,c\n1,2,3,4\n".encode()
     (row,) = rows(raw, optional=("d",))
-    assert row == CsvRow(2, {"a": "1", "b": "2", "extra": "3", "c": "4", "d": ""})
+    assert row == CsvRow(2, {"a": "1", "b": "2", "extra_col": "3", "c": "4", "d": ""})
+    (row,) = rows(b"Case Ref,person-ref\nX,Y\n", required=("case_ref", "person_ref"))
+    assert row == CsvRow(2, {"case_ref": "X", "person_ref": "Y"})
 
 
 def test_missing_columns_give_one_reject_at_line_1_naming_missing_and_found_columns():
@@ -64,7 +66,8 @@ def test_missing_columns_give_one_reject_at_line_1_naming_missing_and_found_colu
     [
         (b"", "missing_column", "empty"),
         (b"\n\n", "missing_column", "empty"),
-        (b"a,b,c,b\n1,2,3,4\n", "invalid_csv", "more than once: b"),
+        (b"a,b,c,b\n1,2,3,4\n", "duplicate_column", "more than once: b."),
+        (b"a,b c,c,B-C\n1,2,3,4\n", "duplicate_column", "more than once: b_c."),
         (b"a,\xe9,c\n1,2,3\n", "invalid_encoding", "byte 0xe9 at column 3"),
         ("a,b,c\n".encode("utf-16"), "invalid_encoding", "UTF-16"),
         (b'a,"b,c\n1,2,3\n', "invalid_csv", "never closed"),
@@ -114,7 +117,40 @@ def test_wrong_field_counts_and_bad_quoting_are_rejected_per_row():
     assert "'y' after a closing quote at line 4, column 4" in out[2].fields["line"][0]
     assert "found 4 (an unquoted ',' in a value?)" in out[1].fields["line"][0]
     assert out[3] == CsvRow(5, {"a": "ok", "b": "2", "c": "3"})
-    assert "opened at line 6, column 3 is never closed" in out[4].fields["line"][0]
+    assert out[4].fields == {
+        "line": [
+            "The quoted field opened at column 3 runs past the end of the line: read as one "
+            "row, lines 6-7 have 2 fields (the header has 3).",
+            "The quoted field opened at line 6, column 3 is never closed, so it runs to the end "
+            "of the file.",
+            "Reading resumes at line 7.",
+        ]
+    }
+    assert out[5] == CsvRow(7, {"a": "2", "b": "3", "c": "4"})  # the row the quote swallowed
+
+
+def test_rows_swallowed_by_a_stray_quote_are_read_again_and_quoted_line_breaks_still_work():
+    raw = b'a,b,c\n1,"oops,x\n2,3,4\n5,"6\n7",8\n'
+    out = rows(raw)
+    assert brief(out) == [
+        (2, "invalid_csv"),
+        (3, {"a": "2", "b": "3", "c": "4"}),
+        (4, {"a": "5", "b": "6\n7", "c": "8"}),
+    ]
+    assert out[0].fields["line"][0] == (
+        "The quoted field opened at column 3 runs past the end of the line: read as one row, "
+        "lines 2-4 have 2 fields (the header has 3)."
+    )
+    assert out[0].fields["line"][-1] == "Reading resumes at line 3."
+
+
+def test_lines_are_read_again_only_within_a_budget_so_hostile_quoting_stays_linear():
+    # Each line both opens a quote and keeps an open one open: without a budget, every line
+    # would start a row running to the end of the file.
+    out = rows(b"a,b,c\n" + b'x","\n' * 5000)
+    assert [(o.line, o.reason) for o in out] == [(2, "invalid_csv"), (3, "invalid_csv")]
+    assert out[0].fields["line"][-1] == "Reading resumes at line 3."
+    assert "lines 3-5001" in out[1].fields["line"][0]
 
 
 def test_another_delimiter():

@@ -479,8 +479,8 @@ def test_missing_required_columns_is_one_reject_at_line_1_naming_missing_and_fou
     (reject,) = out
     assert (reject.line, reject.reason) == (1, "missing_column")
     missing, found = reject.fields["header"]
-    assert missing == f"Missing required columns: {', '.join(dropped)}."
-    assert found == f"Found: {', '.join(kept)}."
+    assert missing == f"Missing required column(s): {', '.join(dropped)}."
+    assert found == f"Columns found: {', '.join(kept)}."
 
 
 def test_a_json_object_missing_required_keys_is_rejected_alone():
@@ -490,7 +490,7 @@ def test_a_json_object_missing_required_keys_is_rejected_alone():
     out = run(json.dumps(raw).encode(), "probation")
     assert [type(o).__name__ for o in out] == ["dict", "Rejected", "dict"]
     assert (out[1].line, out[1].reason) == (2, "missing_column")
-    assert out[1].fields["header"][0] == "Missing required columns: surname."
+    assert out[1].fields["header"][0] == "Missing required column(s): surname."
 
 
 def test_an_agency_without_a_profile_gets_a_single_no_profile_reject():
@@ -508,14 +508,16 @@ def test_an_agency_without_a_profile_gets_a_single_no_profile_reject():
 @pytest.mark.parametrize("raw", [b"", b"\n\n  \n", b"\xef\xbb\xbf"])
 def test_an_empty_file_says_so(raw):
     (reject,) = run(raw, "housing")
-    assert (reject.line, reject.reason) == (1, "empty_file")
+    assert (reject.line, reject.reason) == (1, "missing_column")
+    (message,) = reject.fields["header"]
+    assert message.startswith("The file is empty: expected a header naming the columns case_ref,")
 
 
 def test_duplicate_header_columns_are_refused():
     raw = b"case_ref,person_ref,surname,Surname\n"
     (reject,) = run(raw, "housing")
-    assert reject.reason == "duplicate_column"
-    assert reject.fields == {"header": ["Columns named more than once: surname."]}
+    assert (reject.line, reject.reason) == (1, "duplicate_column")
+    assert reject.fields == {"header": ["Column(s) named more than once: surname."]}
 
 
 def test_a_byte_order_mark_and_odd_header_spelling_are_accepted():
@@ -535,7 +537,7 @@ def test_line_numbers_count_the_lines_inside_quoted_notes():
     ]
     first, second, reject = run(csv_of("housing", *rows), "housing")
     assert first["concern"]["summary"].endswith("Visited.\nNo answer.\nCard left.")
-    assert second["concern"]["summary"].endswith("one\r\ntwo")
+    assert second["concern"]["summary"].endswith("one\ntwo")  # line breaks read as "\n"
     assert (reject.line, reject.reason) == (7, "invalid_postcode")
 
 
@@ -547,7 +549,7 @@ def test_a_line_that_is_not_utf8_is_rejected_alone_with_the_byte_and_column():
     assert [type(o).__name__ for o in out] == ["dict", "Rejected", "dict"]
     column = lines[2].index(b"\xe9") + 1
     assert out[1] == Rejected(
-        3, "invalid_encoding", {"row": [f"Line 3: Not UTF-8: byte 0xe9 at column {column}."]}
+        3, "invalid_encoding", {"line": [f"Not UTF-8: byte 0xe9 at column {column}."]}
     )
 
 
@@ -566,8 +568,13 @@ def test_a_row_with_the_wrong_number_of_fields_is_rejected_at_its_line():
     width = len(COLUMNS["housing"])
     assert out[1] == Rejected(
         3,
-        "wrong_field_count",
-        {"row": [f"The row has {width + 1} fields; the header (line 1) has {width}."]},
+        "invalid_csv",
+        {
+            "line": [
+                f"Expected {width} fields, as in the header, but found {width + 1} (an unquoted "
+                "',' in a value?)."
+            ]
+        },
     )
 
 
@@ -582,6 +589,8 @@ def test_an_unclosed_quote_is_rejected_and_the_rows_it_swallowed_still_come_thro
     out = run(raw, "housing")
     assert [type(o).__name__ for o in out] == ["dict", "Rejected", "dict", "dict"]
     assert (out[1].line, out[1].reason) == (3, "invalid_csv")
+    assert "lines 3-4 have 38 fields (the header has 25)" in out[1].fields["line"][0]
+    assert out[1].fields["line"][-1] == "Reading resumes at line 4."
     assert [e["concern"]["ref"] for e in (out[2], out[3])] == ["HC-3:HP000001", "HC-4:HP000001"]
 
 
