@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from hub.models import BlockingKey, Link, Person, ReviewTask, SourceAddress, SourceRecord
@@ -128,13 +128,14 @@ def _store_keys(session: Session, keys: dict[int, list[str]]) -> None:
             )
         )
     )
-    session.add_all(
-        BlockingKey(key=key, source_record_id=record_id)
+    rows = [
+        {"key": key, "source_record_id": record_id}
         for record_id, record_keys in keys.items()
         for key in sorted(set(record_keys))
         if (record_id, key) not in existing
-    )
-    session.flush()
+    ]
+    if rows:  # a Core insert: ten-odd keys per record make ORM objects the costly part
+        session.execute(insert(BlockingKey), rows)
 
 
 class Candidates:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from kafka import KafkaAdminClient
 from sqlalchemy import select
 
 from connectors.base import publish
@@ -82,6 +83,22 @@ def wait_stored(
         raise AssertionError(f"{exc}\npipeline logs:\n{logs}") from None
 
 
+def wait_for_members(stack: Stack, count: int, timeout_s: float = 60) -> None:
+    """Wait until the pipeline's consumer group is stable with `count` members."""
+    admin = KafkaAdminClient(bootstrap_servers=stack.settings.kafka_bootstrap)
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            group = admin.describe_groups([stack.settings.consumer_group])
+            group = group[stack.settings.consumer_group]
+            if group["group_state"] == "Stable" and len(group["members"]) == count:
+                return
+            time.sleep(0.2)
+    finally:
+        admin.close()
+    raise AssertionError(f"the group did not reach {count} members in {timeout_s} s")
+
+
 def stop_worker(worker: Worker) -> dict:
     worker.process.send_signal(signal.SIGTERM)
     assert worker.process.wait(timeout=60) == 0, worker.output()[1][-3000:]
@@ -107,12 +124,13 @@ def test_kafka_stopped_and_restarted_mid_stream(real, tmp_path):
 
 def test_postgres_away_for_30_seconds(real, pg_engine, tmp_path):
     sent = events(80, 5)
-    publish(real.bus, real.settings.concerns_topic, sent)
-    send_malformed(real)
+    publish(real.bus, real.settings.concerns_topic, sent[:40])
     worker = Worker(real, tmp_path)
-    wait_for_stored(real, 50)
+    wait_for_stored(real, 30)
     service("postgres", "stop")
     try:
+        publish(real.bus, real.settings.concerns_topic, sent[40:])  # the stream goes on
+        send_malformed(real)
         time.sleep(30)
         assert worker.process.poll() is None, "the pipeline died while the database was away"
     finally:
@@ -164,11 +182,12 @@ def test_a_connector_killed_mid_file_then_restarted_sends_each_concern_once(real
 
 def test_two_pipelines_in_one_group_share_the_work_and_lose_and_double_nothing(real, tmp_path):
     sent = events(120, 10)
-    publish(real.bus, real.settings.concerns_topic, sent)
-    send_malformed(real)
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     workers = [Worker(real, tmp_path / "a"), Worker(real, tmp_path / "b")]
+    wait_for_members(real, 2)  # a lone early member would take the whole topic in two polls
+    publish(real.bus, real.settings.concerns_topic, sent)
+    send_malformed(real)
     wait_stored(real, len(sent), *workers, dead=len(MALFORMED), timeout_s=300)
     stats = [stop_worker(w) for w in workers]
     assert all(s["stored"] > 0 for s in stats), f"one pipeline did no work: {stats}"
