@@ -1,8 +1,8 @@
 """End-to-end benchmark: connector → Kafka → pipeline (matching included) → committed rows,
 beside raw kafka-python produce + consume of the same messages on the same broker, in one run.
 
-    python -m bench.e2e [--concerns 4000] [--pipelines 1,2] [--rate 200] [--seconds 20]
-                        [--out bench/results/e2e.json]
+    python -m bench.e2e [--concerns 4000] [--pipelines 1,2] [--rates 50,100,200,1000]
+                        [--seconds 20] [--out bench/results/e2e.json]
 
 Needs a running broker and PostgreSQL (`deploy/kafka/kafka.sh start`,
 `deploy/postgres/postgres.sh start`); MASH_BENCH_KAFKA_BOOTSTRAP and MASH_BENCH_DATABASE_URL
@@ -15,10 +15,10 @@ Measurements:
 - **throughput, N pipelines**: the police sample parsed and published by the connector, then
   N `mash pipeline` processes consume it; concerns/s from the start of publishing to the moment
   the last concern is committed in the database.
-- **latency**: concerns published at a steady rate for a while to a running pipeline; for each
-  event, the time from publish to its row being stored (its `concern_revisions.received_at`, set
-  in the transaction that commits it, by the same machine's clock; the commit follows within
-  the same batch).
+- **latency**: concerns published at each steady rate for a while to a running pipeline; for
+  each event, the time from its publish to its row being visible to a reader of the database
+  the timeline API reads (polled every 20 ms). Above the pipeline's throughput the backlog
+  grows for the whole run, and so does the latency.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import os
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -39,7 +40,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.linkage import git_state, machine
-from connectors.base import publish
+from connectors.base import message_key, publish
 from connectors.police import parse as parse_police
 from hub.bus.kafka import KafkaBus
 from hub.db import make_engine
@@ -205,30 +206,64 @@ def throughput(database_url: str, bootstrap: str, events: list[dict], pipelines:
     }
 
 
+class Visibility(threading.Thread):
+    """Notes when each event becomes visible to readers: polls the committed revisions (what
+    the timeline API reads) every `every_s` seconds, so a reading is late by at most that."""
+
+    def __init__(self, engine, every_s: float = 0.02) -> None:
+        super().__init__(daemon=True)
+        self.engine, self.every_s = engine, every_s
+        self.seen: dict[str, float] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        last = 0
+        with self.engine.connect() as connection:
+            while not self.done.is_set():
+                rows = connection.execute(
+                    select(ConcernRevision.id, ConcernRevision.event_id)
+                    .where(ConcernRevision.id > last)
+                    .order_by(ConcernRevision.id)
+                ).all()
+                connection.commit()  # end the snapshot so the next poll sees new commits
+                now = time.time()
+                for row_id, event_id in rows:
+                    self.seen[event_id] = now
+                    last = row_id
+                self.done.wait(self.every_s)
+
+
 def latency(database_url: str, bootstrap: str, events: list[dict], rate: float, seconds: float):
+    """Events published at a steady `rate` (a flush every 10 ms tick) to one running pipeline;
+    for each, the time from its publish to its row being visible in the database."""
     hub = Hub(database_url, bootstrap)
     sent: dict[str, float] = {}
+    watcher = Visibility(hub.engine)
     try:
         hub.start_pipelines(1)
         wait_for_group()
+        watcher.start()
         count = min(len(events), int(rate * seconds))
         start = time.time()
-        for n, event in enumerate(events[:count]):
-            due = start + n / rate
-            pause = due - time.time()
-            if pause > 0:
-                time.sleep(pause)
-            sent[event["event_id"]] = time.time()
-            publish(hub.bus, hub.settings.concerns_topic, [event])
+        n = 0
+        while n < count:
+            tick = time.time()
+            due = min(count, int((tick - start) * rate) + 1)
+            for event in events[n:due]:
+                hub.bus.publish(
+                    hub.settings.concerns_topic, message_key(event), json.dumps(event).encode()
+                )
+                sent[event["event_id"]] = tick
+            hub.bus.flush()
+            n = due
+            time.sleep(max(start + n / rate - time.time(), 0.01))
         offered = count / (time.time() - start)
         hub.wait_stored(count)
-        with hub.engine.connect() as connection:
-            rows = connection.execute(
-                select(ConcernRevision.event_id, ConcernRevision.received_at)
-            ).all()
+        time.sleep(3 * watcher.every_s)
     finally:
+        watcher.done.set()
         hub.close()
-    delays = sorted(received.timestamp() - sent[event_id] for event_id, received in rows)
+    delays = sorted(watcher.seen[event_id] - at for event_id, at in sent.items())
     return {
         "target_rate": rate,
         "offered_rate": offered,
@@ -243,7 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concerns", type=int, default=4000)
     parser.add_argument("--pipelines", default="1,2")
-    parser.add_argument("--rate", type=float, default=200.0, help="latency run: concerns/s")
+    parser.add_argument(
+        "--rates", default="50,100,200,1000", help="latency runs: steady concerns/s, each"
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="latency run: duration")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("bench/results/e2e.json"))
@@ -267,13 +304,16 @@ def main(argv: list[str] | None = None) -> int:
             throughput(database_url, bootstrap, events, int(n)) for n in args.pipelines.split(",")
         ],
     }
-    result["latency"] = latency(
-        database_url,
-        bootstrap,
-        police_events(int(args.rate * args.seconds), args.seed + 1),
-        args.rate,
-        args.seconds,
-    )
+    result["latency"] = [
+        latency(
+            database_url,
+            bootstrap,
+            police_events(int(rate * args.seconds), args.seed + 1),
+            rate,
+            args.seconds,
+        )
+        for rate in (float(r) for r in args.rates.split(","))
+    ]
     for run in result["throughput"]:
         run["ratio_to_raw"] = run["per_s"] / result["raw"]["per_s"]
     args.out.parent.mkdir(parents=True, exist_ok=True)
