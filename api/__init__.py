@@ -20,13 +20,32 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
     app.json.sort_keys = False
     app.extensions["mash"] = Runtime.open(settings, bus)
 
-    from api import concerns, errors, feeds, health, persons, review, web
+    from api import (
+        audit,
+        auth,
+        breakglass,
+        concerns,
+        errors,
+        feeds,
+        health,
+        persons,
+        review,
+        security,
+        sharing,
+        web,
+    )
 
     errors.register(app)
+    app.config["MASH_TRUST_PROXY"] = settings.trust_proxy
+    security.register(app)
+    auth.init(app, settings)
     app.register_blueprint(health.bp)
     app.register_blueprint(concerns.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(persons.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(web.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(breakglass.bp)
+    app.register_blueprint(sharing.bp)
     return app

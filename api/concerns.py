@@ -8,10 +8,13 @@ from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
 from api import hub
+from api.auth import actor, record
 from api.views import ConcernHistorySchema
 from hub import credentials, queries
+from hub.access import may_see, shown
 from hub.bus import BusError
-from hub.errors import BusUnavailable, Forbidden
+from hub.errors import BusUnavailable, Forbidden, NotFound
+from hub.records import current_person_id
 from hub.schemas import ConcernSubmissionSchema, to_event
 
 bp = Blueprint("concerns", __name__, url_prefix="/api/v1/concerns")
@@ -49,5 +52,13 @@ def submit_concern():
 @bp.get("/<event_id>/history")
 def concern_history(event_id: str):
     """Every revision of a concern (first report, amendments, withdrawal), oldest first."""
-    with hub().sessions() as session:
-        return jsonify(_HISTORY.dump(queries.concern_history(session, event_id)))
+    who = actor()
+    with hub().sessions() as session, session.begin():
+        concern = queries.concern_history(session, event_id)
+        if not may_see(session, who, current_person_id(session, concern.person_id)):
+            raise NotFound(f"No concern has an event {event_id}.")
+        body = shown(who, _HISTORY.dump(concern))
+        if body["withheld"]:
+            body["revisions"] = []
+        record("read_concern_history", "concern", concern.id, db=session)
+        return jsonify(body)

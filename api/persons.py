@@ -6,9 +6,12 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from api import hub
+from api.auth import actor, record
 from api.views import MergeSchema, PersonSchema, SearchResultSchema, TimelinePageSchema
 from hub import identity, queries
-from hub.errors import InvalidQuery
+from hub.access import IDENTITY_ROLES, may_see, shown, visible_person
+from hub.errors import InvalidQuery, NotFound
+from hub.models import Merge
 
 bp = Blueprint("persons", __name__, url_prefix="/api/v1/persons")
 _PAGE = TimelinePageSchema()
@@ -19,12 +22,7 @@ _MERGE = MergeSchema()
 
 class MergeRequestSchema(Schema):
     into = fields.Integer(required=True)
-    by = fields.String(required=True, validate=validate.Length(min=1, max=120))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-
-class UndoRequestSchema(Schema):
-    by = fields.String(required=True, validate=validate.Length(min=1, max=120))
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -39,17 +37,22 @@ def _int_arg(name: str, default: int) -> int:
 
 @bp.get("")
 def search_persons():
+    who = actor()
     q = request.args.get("q", "")
-    with hub().sessions() as session:
-        results = queries.search(session, q)
+    with hub().sessions() as session, session.begin():
+        found = queries.search(session, q)
+        results = [r for r in found if may_see(session, who, r["person_id"])]
+        record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
         return jsonify(query=q, results=_RESULTS.dump(results))
 
 
 @bp.get("/<int:person_id>/timeline")
 def person_timeline(person_id: int):
+    who = actor()
     page = _int_arg("page", 1)
     per_page = _int_arg("per_page", 50)
-    with hub().sessions() as session:
+    with hub().sessions() as session, session.begin():
+        current = visible_person(session, who, person_id)
         result = queries.timeline(
             session,
             person_id,
@@ -57,25 +60,39 @@ def person_timeline(person_id: int):
             per_page=per_page,
             include_withdrawn=request.args.get("include_withdrawn") in ("1", "true", "yes"),
         )
-        return jsonify(_PAGE.dump(result))
+        body = _PAGE.dump(result)
+        body["items"] = [shown(who, entry) for entry in body["items"]]
+        record("read_timeline", "person", current, {"page": page}, db=session)
+        return jsonify(body)
 
 
 @bp.get("/<int:person_id>")
 def person(person_id: int):
-    with hub().sessions() as session:
-        return jsonify(_PERSON.dump(queries.person_detail(session, person_id)))
+    who = actor()
+    with hub().sessions() as session, session.begin():
+        current = visible_person(session, who, person_id)
+        detail = queries.person_detail(session, person_id)
+        record("read_person", "person", current, db=session)
+        return jsonify(_PERSON.dump(detail))
 
 
 @bp.post("/<int:person_id>/merge")
 def merge_person(person_id: int):
+    who = actor(IDENTITY_ROLES)
     body = MergeRequestSchema().load(request.get_json(silent=True) or {})
     with hub().sessions() as session, session.begin():
-        merged = identity.merge(session, body["into"], person_id, body["by"], body["reason"])
-        return jsonify(_MERGE.dump(merged)), 201
+        survivor = visible_person(session, who, body["into"])
+        merged = visible_person(session, who, person_id)
+        result = identity.merge(session, survivor, merged, who.username, body["reason"])
+        return jsonify(_MERGE.dump(result)), 201
 
 
 @bp.post("/merges/<int:merge_id>/undo")
 def undo_merge(merge_id: int):
-    body = UndoRequestSchema().load(request.get_json(silent=True) or {})
+    who = actor(IDENTITY_ROLES)
     with hub().sessions() as session, session.begin():
-        return jsonify(_MERGE.dump(identity.unmerge(session, merge_id, body["by"])))
+        merge = session.get(Merge, merge_id)
+        if merge is None:
+            raise NotFound(f"no merge {merge_id}")
+        visible_person(session, who, merge.survivor_id)
+        return jsonify(_MERGE.dump(identity.unmerge(session, merge_id, who.username)))

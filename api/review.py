@@ -6,8 +6,12 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from api import hub
+from api.auth import actor
 from api.views import ReviewTaskSchema
 from hub import identity, queries
+from hub.access import IDENTITY_ROLES, Actor, may_see
+from hub.errors import NotFound
+from hub.models import ReviewTask
 
 bp = Blueprint("review", __name__, url_prefix="/api/v1/review")
 _TASKS = ReviewTaskSchema(many=True)
@@ -16,19 +20,32 @@ _TASK = ReviewTaskSchema()
 
 class DecisionSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(identity.DECISIONS))
-    by = fields.String(required=True, validate=validate.Length(min=1, max=120))
+
+
+def _in_scope(session, who: Actor, task: ReviewTask) -> bool:
+    """The worker may see the record waiting or the person it might be."""
+    linked = task.source_record.link
+    return may_see(session, who, task.candidate_person_id) or (
+        linked is not None and may_see(session, who, linked.person_id)
+    )
 
 
 @bp.get("")
 def list_tasks():
+    who = actor(IDENTITY_ROLES)
     status = request.args.get("status", "open")
     with hub().sessions() as session:
-        return jsonify(tasks=_TASKS.dump(queries.review_tasks(session, status)))
+        tasks = [t for t in queries.review_tasks(session, status) if _in_scope(session, who, t)]
+        return jsonify(tasks=_TASKS.dump(tasks))
 
 
 @bp.post("/<int:task_id>/decision")
 def decide(task_id: int):
+    who = actor(IDENTITY_ROLES)
     body = DecisionSchema().load(request.get_json(silent=True) or {})
     with hub().sessions() as session, session.begin():
-        task = identity.decide_review(session, task_id, body["decision"], body["by"])
+        task = session.get(ReviewTask, task_id)
+        if task is None or not _in_scope(session, who, task):
+            raise NotFound(f"no review task {task_id}")
+        task = identity.decide_review(session, task_id, body["decision"], who.username)
         return jsonify(_TASK.dump(task))

@@ -14,6 +14,9 @@ import click
 from rich.console import Console
 from rich.progress import Progress
 
+from hub import logmask
+from hub.cli_retention import retention
+from hub.cli_users import users
 from hub.settings import Settings
 
 console = Console(stderr=True, soft_wrap=True)
@@ -27,6 +30,7 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logmask.install()  # names, dates of birth and identifiers never reach a log line
     logging.getLogger("kafka").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # The development server logs query strings, and searches carry names: keep them out.
@@ -317,7 +321,10 @@ def demo(host: str, port: int, families: int) -> None:
         person_id, agencies = _most_joined_person(engine)
         if person_id:
             console.print(f"  a child known to {agencies} agencies: {base}/persons/{person_id}")
-        console.print(f"  search: {base}/?q=Smith   API: {base}/api/v1/persons?q=Smith\n")
+        username, password, token = _demo_user(engine, person_id)
+        console.print(f"  sign in as {username} with password: {password}")
+        console.print(f"  search: {base}/?q=Smith   API: {base}/api/v1/persons?q=Smith")
+        console.print(f"  API token (Authorization: Bearer …): {token}\n")
         create_app(settings).run(host=host, port=port)
     finally:
         worker.terminate()
@@ -351,6 +358,30 @@ def _most_joined_person(engine) -> tuple[int | None, int]:
     return (row[0], row[1]) if row else (None, 0)
 
 
+def _demo_user(engine, person_id: int | None) -> tuple[str, str, str]:
+    """A team manager in the area of the demo's best-known child, with a fresh random password
+    and API token each run (nothing secret is kept in the repository)."""
+    import secrets
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from hub import accounts
+    from hub.models import Concern, User
+
+    username, password = "demo_manager", secrets.token_urlsafe(12)
+    with Session(engine) as session, session.begin():
+        area = session.scalar(
+            select(Concern.local_authority).where(Concern.person_id == person_id).limit(1)
+        )
+        if session.scalar(select(User.id).where(User.username == username)) is None:
+            accounts.create_user(session, username, password, "team_manager", area)
+        else:
+            accounts.set_password(session, username, password)
+        token = accounts.issue_token(session, username, "demo", days=1)
+    return username, password, token
+
+
 def _wait_for_pipeline(engine, expected: int, timeout_s: float = 120) -> None:
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
@@ -367,6 +398,37 @@ def _wait_for_pipeline(engine, expected: int, timeout_s: float = 120) -> None:
             session.rollback()
             time.sleep(0.5)
     console.print("[yellow]pipeline still catching up; the UI will fill in as it goes[/yellow]")
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The append-only, hash-chained audit trail."""
+
+
+@audit_group.command("verify")
+def audit_verify() -> None:
+    """Check every entry of the audit trail; exit 1 at the first edit, deletion or reordering."""
+    from hub.audit import verify_engine
+    from hub.db import make_engine
+    from hub.migrate import upgrade
+
+    engine = make_engine(Settings.from_env())
+    try:
+        if engine.dialect.name == "sqlite":
+            upgrade(engine)
+        with console.status("verifying the audit trail"):
+            result = verify_engine(engine)
+    finally:
+        engine.dispose()
+    if result.ok:
+        click.echo(f"audit trail intact: {result.count} entries")
+        return
+    click.echo(f"audit trail broken at entry {result.entry_id}: {result.reason}")
+    sys.exit(1)
+
+
+main.add_command(users)
+main.add_command(retention)
 
 
 if __name__ == "__main__":

@@ -38,3 +38,10 @@ class Unauthenticated(HubError):
 class Forbidden(HubError):
     status = 403
     code = "forbidden"
+
+
+class Locked(HubError):
+    """Too many failed sign-ins: the account waits out its lockout."""
+
+    status = 429
+    code = "locked"

@@ -7,19 +7,12 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from hub import audit
 from hub.errors import Conflict, NotFound
-from hub.models import AuditEvent, Concern, Link, Merge, Person, ReviewTask, utcnow
+from hub.models import Concern, Link, Merge, Person, ReviewTask, utcnow
 from hub.records import current_person_id
 
 DECISIONS = ("link", "not_same_person")
-
-
-def _audit(session: Session, actor: str, action: str, subject: str, detail: dict) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor, action=action, subject_type="person", subject_id=subject, detail=detail
-        )
-    )
 
 
 def _move(session: Session, record_ids: list[int], from_id: int, to_id: int) -> None:
@@ -58,12 +51,14 @@ def merge(session: Session, survivor_id: int, merged_id: int, by: str, reason: s
     )
     session.add(record)
     session.flush()
-    _audit(
+    audit.record(
         session,
-        by,
-        "merge",
-        str(survivor),
-        {"merged": merged, "merge_id": record.id, "source_records": moved, "reason": reason},
+        actor=by,
+        role=None,
+        action="merge",
+        subject_type="person",
+        subject_id=str(survivor),
+        detail={"merged": merged, "merge_id": record.id, "source_records": moved, "reason": reason},
     )
     return record
 
@@ -86,12 +81,14 @@ def unmerge(session: Session, merge_id: int, by: str) -> Merge:
     _move(session, list(record.source_record_ids), survivor, record.merged_id)
     session.get(Person, record.merged_id).merged_into_id = None  # type: ignore[union-attr]
     record.undone_by, record.undone_at = by, utcnow()
-    _audit(
+    audit.record(
         session,
-        by,
-        "unmerge",
-        str(record.survivor_id),
-        {
+        actor=by,
+        role=None,
+        action="unmerge",
+        subject_type="person",
+        subject_id=str(record.survivor_id),
+        detail={
             "restored": record.merged_id,
             "merge_id": merge_id,
             "source_records": record.source_record_ids,
@@ -116,11 +113,13 @@ def decide_review(session: Session, task_id: int, decision: str, by: str) -> Rev
         link.method, link.linked_by, link.linked_at = "reviewed", by, utcnow()
     task.status, task.decision, task.decided_by = "decided", decision, by
     task.decided_at = dt.datetime.now(dt.UTC)
-    _audit(
+    audit.record(
         session,
-        by,
-        "review_decision",
-        str(task.candidate_person_id),
-        {"task": task_id, "decision": decision, "source_record": task.source_record_id},
+        actor=by,
+        role=None,
+        action="review_decision",
+        subject_type="person",
+        subject_id=str(task.candidate_person_id),
+        detail={"task": task_id, "decision": decision, "source_record": task.source_record_id},
     )
     return task

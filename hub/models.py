@@ -298,15 +298,23 @@ class DeclaredRelationship(Base):
 
 
 class AuditEvent(Base):
+    """One entry of the append-only, hash-chained audit trail: write it with `hub.audit.record`
+    (which picks the id and the hashes), never directly."""
+
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(60))
     subject_type: Mapped[str | None] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(64))
     detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
 class DeadLetter(Base):
@@ -345,3 +353,83 @@ class BusOffset(Base):
     group_id: Mapped[str] = mapped_column(String(200), primary_key=True)
     topic: Mapped[str] = mapped_column(String(200), primary_key=True)
     next_id: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class User(Base):
+    """A person who signs in: their role, and the local authority whose children they serve."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(120), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    local_authority: Mapped[str | None] = mapped_column(String(60))
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token of a user's API client; only its SHA-256 is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class BreakGlassGrant(Base):
+    """Time-limited access to one person outside the worker's scope, with the reason given."""
+
+    __tablename__ = "break_glass_grants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    justification: Mapped[str] = mapped_column(Text)
+    lawful_basis: Mapped[str] = mapped_column(String(300))
+    granted_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    reviewed_at: Mapped[dt.datetime | None]
+
+
+class Disclosure(Base):
+    """The sharing ledger: a decision to share (or not) information about a person."""
+
+    __tablename__ = "disclosures"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))  # shared | not_shared
+    what: Mapped[str] = mapped_column(Text)
+    recipient: Mapped[str] = mapped_column(String(300))
+    purpose: Mapped[str] = mapped_column(Text)
+    lawful_basis: Mapped[str] = mapped_column(String(300))
+    consent: Mapped[str] = mapped_column(String(20))  # given | refused | not_sought
+    consent_note: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LegalHold(Base):
+    """While a hold is open, retention never purges the person's records."""
+
+    __tablename__ = "legal_holds"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    placed_by: Mapped[str] = mapped_column(String(120))
+    placed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    released_by: Mapped[str | None] = mapped_column(String(120))
+    released_at: Mapped[dt.datetime | None]

@@ -39,6 +39,10 @@ class Settings:
     poll_max_records: int = 200
     data_dir: Path = field(default_factory=_default_data_dir)
     model_path: Path | None = None
+    secret_key: Secret | None = None
+    idle_timeout_minutes: int = 15
+    login_rate_limit: str = "10 per minute"
+    trust_proxy: int = 0  # proxies in front that set X-Forwarded-For/-Proto (for HSTS)
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
@@ -56,10 +60,15 @@ class Settings:
             "poll_max_records": int(env.get("MASH_POLL_MAX_RECORDS", 200)),
             "data_dir": data_dir,
             "model_path": Path(env["MASH_MODEL_PATH"]) if env.get("MASH_MODEL_PATH") else None,
+            "secret_key": Secret(env["MASH_SECRET_KEY"]) if env.get("MASH_SECRET_KEY") else None,
+            "idle_timeout_minutes": int(env.get("MASH_IDLE_TIMEOUT_MINUTES", 15)),
+            "login_rate_limit": env.get("MASH_LOGIN_RATE_LIMIT", "10 per minute"),
+            "trust_proxy": int(env.get("MASH_TRUST_PROXY", 0)),
         }
         values.update(overrides)
-        if isinstance(values["database_url"], str):
-            values["database_url"] = Secret(values["database_url"])
+        for name in ("database_url", "secret_key"):
+            if isinstance(values[name], str) and not isinstance(values[name], Secret):
+                values[name] = Secret(values[name])
         return cls(**values)  # type: ignore[arg-type]
 
     @property

@@ -48,6 +48,7 @@ def build_stack(request: pytest.FixtureRequest, name: str, topic_prefix: str, **
         kafka_bootstrap=bootstrap,
         topic_prefix=topic_prefix,
         consumer_group=f"{topic_prefix}pipeline",
+        data_dir=request.getfixturevalue("tmp_path"),
         **overrides,
     )
     bus = make_bus(settings, engine)

@@ -120,14 +120,21 @@ def test_demo_serves_a_child_known_to_four_agencies(tmp_path):
         match = re.search(r"a child known to (\d+) agencies: (\S+)/persons/(\d+)", printed)
         assert match, printed
         assert int(match.group(1)) >= 4
-        url = f"{base}/api/v1/persons/{match.group(3)}/timeline?per_page=200"
-        with urllib.request.urlopen(url, timeout=5) as response:
-            items = json.loads(response.read())["items"]
+        token = re.search(r"API token \(Authorization: Bearer …\): (\S+)", printed).group(1)
+        assert re.search(r"sign in as demo_manager with password: \S{12,}", printed)
+
+        def get(path: str, signed_in: bool = True) -> bytes:
+            headers = {"Authorization": f"Bearer {token}"} if signed_in else {}
+            request = urllib.request.Request(f"{base}{path}", headers=headers)
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.read()
+
+        url = f"/api/v1/persons/{match.group(3)}/timeline?per_page=200"
+        items = json.loads(get(url))["items"]
         assert len({item["agency"] for item in items}) == int(match.group(1))
-        with urllib.request.urlopen(f"{base}/persons/{match.group(3)}", timeout=5) as response:
-            assert f"from {match.group(1)} agencies".encode() in response.read()
-        with urllib.request.urlopen(f"{base}/?q=Smith", timeout=5) as response:
-            assert b"result" in response.read()
+        assert f"from {match.group(1)} agencies".encode() in get(f"/persons/{match.group(3)}")
+        assert b"result" in get("/?q=Smith")
+        assert b"Sign in" in get(f"/persons/{match.group(3)}", signed_in=False)  # redirected
     finally:
         demo.terminate()
         demo.wait(timeout=30)

@@ -1,0 +1,168 @@
+"""Who may see what: roles, the local authority a worker serves, sensitivity clearance, and
+break-glass access to one person outside that scope.
+
+A worker sees a person known in their area: one of the person's source records or concerns
+names the worker's local authority (a family that moves is known in both; a transfer between
+areas will add the receiving one here). Outside it the answer is the same as for a person who
+does not exist, so an id says nothing. Inside it, concerns whose sensitivity the role is not
+cleared for show only that an entry exists and whom to ask.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from hub.errors import Forbidden, InvalidQuery, NotFound
+from hub.models import BreakGlassGrant, Concern, Link, Person, SourceRecord, User, utcnow
+from hub.records import current_person_id
+
+# Roles that work with children's cases; the others never read case content.
+CASE_ROLES = ("mash_practitioner", "social_worker", "team_manager")
+# Who decides who is who (merges, review decisions).
+IDENTITY_ROLES = ("mash_practitioner", "team_manager")
+CLEARANCE = {
+    "mash_practitioner": {"standard", "police_intelligence", "health_confidential"},
+    "social_worker": {"standard", "health_confidential"},
+    "team_manager": {"standard", "police_intelligence", "health_confidential", "restricted"},
+}
+# Whom a worker without clearance asks about an entry they may not read.
+ASK = {
+    "police_intelligence": "the MASH police team",
+    "health_confidential": "the MASH health team",
+    "restricted": "a MASH team manager",
+}
+MAX_BREAK_GLASS = dt.timedelta(hours=8)
+LAWFUL_BASES = (
+    "Children Act 1989 s47",
+    "Children Act 1989 s17",
+    "Children Act 2004 s11",
+    "UK GDPR Art 6(1)(e) with Art 9(2)(g) and DPA 2018 Sch 1 para 18",
+    "UK GDPR Art 6(1)(d) vital interests",
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: the signed-in user (or their API client)."""
+
+    user_id: int | None
+    username: str
+    role: str
+    local_authority: str | None
+    manager_id: int | None = None
+
+    @classmethod
+    def of(cls, user: User) -> Actor:
+        return cls(user.id, user.username, user.role, user.local_authority, user.manager_id)
+
+
+def require_role(actor: Actor, roles: tuple[str, ...]) -> None:
+    if actor.role not in roles:
+        raise Forbidden(f"The {actor.role} role cannot do this.")
+
+
+def in_area(session: Session, person_id: int, area: str | None) -> bool:
+    """One of the person's records or concerns names the area."""
+    if area is None:
+        return False
+    known_by_record = exists().where(
+        Link.person_id == person_id,
+        SourceRecord.id == Link.source_record_id,
+        SourceRecord.local_authority == area,
+    )
+    known_by_concern = exists().where(
+        Concern.person_id == person_id, Concern.local_authority == area
+    )
+    return bool(session.scalar(select(or_(known_by_record, known_by_concern))))
+
+
+def active_grant(session: Session, actor: Actor, person_id: int) -> BreakGlassGrant | None:
+    return session.scalar(
+        select(BreakGlassGrant)
+        .where(
+            BreakGlassGrant.user_id == actor.user_id,
+            BreakGlassGrant.person_id == person_id,
+            BreakGlassGrant.expires_at > utcnow(),
+        )
+        .order_by(BreakGlassGrant.expires_at.desc())
+        .limit(1)
+    )
+
+
+def may_see(session: Session, actor: Actor, person_id: int) -> bool:
+    if actor.role not in CASE_ROLES:
+        return False
+    return in_area(session, person_id, actor.local_authority) or (
+        active_grant(session, actor, person_id) is not None
+    )
+
+
+def visible_person(session: Session, actor: Actor, person_id: int) -> int:
+    """The current id of a person the actor may see; otherwise the same 404 as for no one
+    (a person outside the actor's scope and one that does not exist look alike)."""
+    require_role(actor, CASE_ROLES)
+    current = _current(session, person_id)
+    if current is None or not may_see(session, actor, current):
+        raise NotFound(f"no person {person_id}")
+    return current
+
+
+def _current(session: Session, person_id: int) -> int | None:
+    if session.get(Person, person_id) is None:
+        return None
+    return current_person_id(session, person_id)
+
+
+def cleared(actor: Actor, sensitivity: str | None) -> bool:
+    return (sensitivity or "standard") in CLEARANCE.get(actor.role, set())
+
+
+def break_glass(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    justification: str,
+    lawful_basis: str,
+    minutes: int,
+) -> BreakGlassGrant:
+    """Time-limited access to one person outside the actor's area, flagged to their manager."""
+    require_role(actor, CASE_ROLES)
+    errors = {}
+    if len(justification.strip()) < 20:
+        errors["justification"] = ["Say why, in at least 20 characters."]
+    if lawful_basis not in LAWFUL_BASES:
+        errors["lawful_basis"] = [f"One of: {'; '.join(LAWFUL_BASES)}."]
+    if not 1 <= minutes <= MAX_BREAK_GLASS.total_seconds() // 60:
+        errors["minutes"] = [f"Between 1 and {int(MAX_BREAK_GLASS.total_seconds() // 60)}."]
+    if errors:
+        raise InvalidQuery(errors)
+    current = _current(session, person_id)
+    if current is None:
+        raise NotFound(f"no person {person_id}")
+    grant = BreakGlassGrant(
+        user_id=actor.user_id,
+        person_id=current,
+        justification=justification.strip(),
+        lawful_basis=lawful_basis,
+        expires_at=utcnow() + dt.timedelta(minutes=minutes),
+        manager_id=actor.manager_id,
+    )
+    session.add(grant)
+    session.flush()
+    return grant
+
+
+_WITHHELD = ("concern_ref", "category", "severity", "summary", "action_taken")
+
+
+def shown(actor: Actor, entry: dict) -> dict:
+    """A dumped concern as the actor may see it: uncleared content withheld, with whom to ask."""
+    sensitivity = entry.get("sensitivity") or "standard"
+    if cleared(actor, sensitivity):
+        return {**entry, "withheld": False}
+    ask = f"{ASK.get(sensitivity, 'a MASH team manager')} ({entry.get('agency_name')})"
+    return {**entry, **dict.fromkeys(_WITHHELD), "withheld": True, "ask": ask}

@@ -1,0 +1,238 @@
+"""The audit trail: append-only and hash-chained, so an edit, a deletion or a reordering shows.
+
+Each entry's `entry_hash` is SHA-256 over a canonical serialisation (sorted-key JSON tagged with
+FORMAT) of its own fields plus `prev_hash`, the previous entry's hash (GENESIS for the first).
+Ids are contiguous: `record()` takes the next id itself, under a lock, so a gap means a deletion.
+The database refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) on `audit_events` through
+triggers (migration 0007); the chain catches whoever disables them first.
+
+What the chain cannot show on its own: removal of the newest entries, or a wholesale rewrite of
+every hash from some point on. Keeping a copy of the latest `entry_hash` elsewhere closes that.
+
+No personal data in an entry: callers put ids, counts and codes in `detail` (a person id, a
+merge id, a decision), never names, dates of birth, addresses or free-text case notes. The trail
+is kept for ever and cannot be corrected, so whatever goes in stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Select, select, text
+from sqlalchemy.orm import Session
+
+from hub.models import AuditEvent, utcnow
+
+FORMAT = "v1"
+GENESIS = "0" * 64
+# pg_advisory_xact_lock key that serialises appends ("MASHAUDT" in ASCII).
+LOCK_KEY = 0x4D41534841554454
+MAX_PAGE = 1000
+# How far from its own id `verify` looks for the id an entry was written under (reordering).
+REORDER_WINDOW = 16
+
+_HASHED = (
+    "id",
+    "at",
+    "actor",
+    "role",
+    "action",
+    "subject_type",
+    "subject_id",
+    "detail",
+    "remote_addr",
+    "reason",
+)
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """`count` is how many entries were found intact (all of them when `ok`); otherwise
+    `entry_id` is where the chain breaks and `reason` says how, in words."""
+
+    ok: bool
+    count: int
+    entry_id: int | None = None
+    reason: str | None = None
+
+
+def iso_utc(at: dt.datetime) -> str:
+    """SQLite hands datetimes back naive; they were written in UTC."""
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=dt.UTC)
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def compute_hash(fields: dict[str, Any], prev_hash: str) -> str:
+    """SHA-256 of one entry: `fields` holds the names in _HASHED (`at` a datetime)."""
+    body = {name: fields.get(name) for name in _HASHED}
+    body["at"] = iso_utc(fields["at"])
+    body["prev_hash"] = prev_hash
+    body["format"] = FORMAT
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _as_json(detail: dict | None) -> dict:
+    """What the database will hand back (tuples become lists, keys strings), so the hash
+    computed now is the hash `verify` recomputes later."""
+    return json.loads(json.dumps(detail or {}, allow_nan=False))
+
+
+def _lock(session: Session) -> None:
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+    # SQLite: one writer at a time; a writer that raced us fails on the primary key instead.
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    role: str | None,
+    action: str,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    detail: dict | None = None,
+    remote_addr: str | None = None,
+    reason: str | None = None,
+) -> AuditEvent:
+    """Append one entry in the caller's transaction. On PostgreSQL this holds the audit lock
+    until that transaction ends, so keep it near the end of the unit of work."""
+    _lock(session)
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    last_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
+    fields = {
+        "id": last_id + 1,
+        "at": utcnow(),
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "detail": _as_json(detail),
+        "remote_addr": remote_addr,
+        "reason": reason,
+    }
+    event = AuditEvent(**fields, prev_hash=prev_hash, entry_hash=compute_hash(fields, prev_hash))
+    session.add(event)
+    session.flush()
+    return event
+
+
+def verify(session: Session, batch: int = 1000) -> VerifyResult:
+    """Walk the chain in id order and report the first problem found."""
+    columns = [getattr(AuditEvent, name) for name in _HASHED]
+    rows = session.execute(
+        select(*columns, AuditEvent.prev_hash, AuditEvent.entry_hash)
+        .order_by(AuditEvent.id)
+        .execution_options(yield_per=batch)
+    )
+    return check_chain(row._mapping for row in rows)
+
+
+def check_chain(entries: Iterable[Any]) -> VerifyResult:
+    """The checks of `verify` over mappings with the _HASHED fields, prev_hash and entry_hash."""
+    count, prev_id, prev_hash = 0, 0, GENESIS
+    for entry in entries:
+        problem = _problem(entry, prev_id, prev_hash)
+        if problem is not None:
+            broken_at, reason = problem
+            return VerifyResult(False, count, broken_at, reason)
+        count, prev_id, prev_hash = count + 1, entry["id"], entry["entry_hash"]
+    return VerifyResult(True, count)
+
+
+def _problem(entry: Any, prev_id: int, prev_hash: str) -> tuple[int, str] | None:
+    entry_id = entry["id"]
+    if entry_id != prev_id + 1:
+        missing = (
+            f"entry {prev_id + 1} is missing"
+            if entry_id == prev_id + 2
+            else f"entries {prev_id + 1} to {entry_id - 1} are missing"
+        )
+        after = f"entry {prev_id}" if prev_id else "the start of the trail"
+        return prev_id + 1, f"{missing} (deleted): entry {entry_id} follows {after}"
+    fields = dict(entry)
+    if compute_hash(fields, entry["prev_hash"]) != entry["entry_hash"]:
+        written_as = _written_as(fields, entry["prev_hash"], entry["entry_hash"])
+        if written_as is not None:
+            return entry_id, (
+                f"it holds what was written as entry {written_as}: entries were reordered"
+            )
+        return entry_id, "its contents do not match its hash: the entry was edited"
+    if entry["prev_hash"] != prev_hash:
+        if prev_id == 0:
+            return entry_id, "the first entry does not start the chain: it was rewritten"
+        return prev_id, (
+            f"its hash is not the one entry {entry_id} chained to: entry {prev_id} was "
+            "rewritten (its hash recomputed), or replaced"
+        )
+    return None
+
+
+def _written_as(fields: dict, prev_hash: str, entry_hash: str) -> int | None:
+    here = fields["id"]
+    for other in range(max(1, here - REORDER_WINDOW), here + REORDER_WINDOW + 1):
+        if other != here and compute_hash({**fields, "id": other}, prev_hash) == entry_hash:
+            return other
+    return None
+
+
+def search(
+    session: Session,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    limit: int = 100,
+    before_id: int | None = None,
+) -> list[dict]:
+    """Entries newest first, as plain JSON-ready dicts (`at` an ISO-8601 UTC string; keys: id,
+    at, actor, role, action, subject_type, subject_id, detail, remote_addr, reason, prev_hash,
+    entry_hash). `since` is inclusive, `until` exclusive; `limit` is capped at MAX_PAGE. For the
+    next page pass `before_id` = the last id of this one."""
+    statement: Select = select(AuditEvent)
+    for column, value in (
+        (AuditEvent.actor, actor),
+        (AuditEvent.action, action),
+        (AuditEvent.subject_type, subject_type),
+        (AuditEvent.subject_id, subject_id),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    if since is not None:
+        statement = statement.where(AuditEvent.at >= _utc(since))
+    if until is not None:
+        statement = statement.where(AuditEvent.at < _utc(until))
+    if before_id is not None:
+        statement = statement.where(AuditEvent.id < before_id)
+    statement = statement.order_by(AuditEvent.id.desc()).limit(max(1, min(limit, MAX_PAGE)))
+    return [as_dict(event) for event in session.scalars(statement)]
+
+
+def _utc(at: dt.datetime) -> dt.datetime:
+    """SQLite compares datetimes as text, so every bound must be in UTC like the stored ones."""
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+
+
+def as_dict(event: AuditEvent) -> dict:
+    entry = {name: getattr(event, name) for name in _HASHED}
+    entry["at"] = iso_utc(event.at)
+    entry["prev_hash"], entry["entry_hash"] = event.prev_hash, event.entry_hash
+    return entry
+
+
+def verify_engine(engine: Engine) -> VerifyResult:
+    with Session(engine) as session:
+        return verify(session)
