@@ -40,7 +40,6 @@ from hub.settings import Settings
 
 bp = Blueprint("auth", __name__)
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -75,10 +74,13 @@ def init(app: Flask, settings: Settings) -> None:
         MASH_IDLE_SECONDS=settings.idle_timeout_minutes * 60,
     )
     csrf.init_app(app)
-    limiter.init_app(app)
-    limiter.limit(settings.login_rate_limit, methods=["POST"])(login)
     app.before_request(load_actor)
     app.register_blueprint(bp)
+    # Per app, so counts never leak between apps in one process. Each gunicorn worker counts
+    # on its own: the account lockout in `accounts` is what holds across workers.
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
+    limited = limiter.limit(settings.login_rate_limit, methods=["POST"])
+    app.view_functions["auth.login"] = limited(app.view_functions["auth.login"])
 
 
 def load_actor() -> None:
