@@ -83,7 +83,7 @@ def merge_person(person_id: int):
     with hub().sessions() as session, session.begin():
         survivor = visible_person(session, who, body["into"])
         merged = visible_person(session, who, person_id)
-        result = identity.merge(session, survivor, merged, who.username, body["reason"])
+        result = identity.merge(session, survivor, merged, who.username, body["reason"], who.role)
         return jsonify(_MERGE.dump(result)), 201
 
 
@@ -95,4 +95,4 @@ def undo_merge(merge_id: int):
         if merge is None:
             raise NotFound(f"no merge {merge_id}")
         visible_person(session, who, merge.survivor_id)
-        return jsonify(_MERGE.dump(identity.unmerge(session, merge_id, who.username)))
+        return jsonify(_MERGE.dump(identity.unmerge(session, merge_id, who.username, who.role)))

@@ -47,5 +47,5 @@ def decide(task_id: int):
         task = session.get(ReviewTask, task_id)
         if task is None or not _in_scope(session, who, task):
             raise NotFound(f"no review task {task_id}")
-        task = identity.decide_review(session, task_id, body["decision"], who.username)
+        task = identity.decide_review(session, task_id, body["decision"], who.username, who.role)
         return jsonify(_TASK.dump(task))

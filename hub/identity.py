@@ -30,7 +30,14 @@ def _move(session: Session, record_ids: list[int], from_id: int, to_id: int) -> 
     )
 
 
-def merge(session: Session, survivor_id: int, merged_id: int, by: str, reason: str) -> Merge:
+def merge(
+    session: Session,
+    survivor_id: int,
+    merged_id: int,
+    by: str,
+    reason: str,
+    role: str | None = None,
+) -> Merge:
     """Fold `merged_id` into `survivor_id`; the old id forwards to the survivor."""
     for pid in (survivor_id, merged_id):
         if session.get(Person, pid) is None:
@@ -54,7 +61,7 @@ def merge(session: Session, survivor_id: int, merged_id: int, by: str, reason: s
     audit.record(
         session,
         actor=by,
-        role=None,
+        role=role,
         action="merge",
         subject_type="person",
         subject_id=str(survivor),
@@ -63,7 +70,7 @@ def merge(session: Session, survivor_id: int, merged_id: int, by: str, reason: s
     return record
 
 
-def unmerge(session: Session, merge_id: int, by: str) -> Merge:
+def unmerge(session: Session, merge_id: int, by: str, role: str | None = None) -> Merge:
     """Put every source record the merge moved back on the person it came from."""
     record = session.get(Merge, merge_id)
     if record is None:
@@ -84,7 +91,7 @@ def unmerge(session: Session, merge_id: int, by: str) -> Merge:
     audit.record(
         session,
         actor=by,
-        role=None,
+        role=role,
         action="unmerge",
         subject_type="person",
         subject_id=str(record.survivor_id),
@@ -97,7 +104,9 @@ def unmerge(session: Session, merge_id: int, by: str) -> Merge:
     return record
 
 
-def decide_review(session: Session, task_id: int, decision: str, by: str) -> ReviewTask:
+def decide_review(
+    session: Session, task_id: int, decision: str, by: str, role: str | None = None
+) -> ReviewTask:
     """`link`: the record's person is merged into the candidate; `not_same_person`: closed."""
     task = session.get(ReviewTask, task_id)
     if task is None:
@@ -109,14 +118,14 @@ def decide_review(session: Session, task_id: int, decision: str, by: str) -> Rev
         assert link is not None
         candidate = current_person_id(session, task.candidate_person_id)
         if current_person_id(session, link.person_id) != candidate:
-            merge(session, candidate, link.person_id, by, f"review task {task_id}")
+            merge(session, candidate, link.person_id, by, f"review task {task_id}", role)
         link.method, link.linked_by, link.linked_at = "reviewed", by, utcnow()
     task.status, task.decision, task.decided_by = "decided", decision, by
     task.decided_at = dt.datetime.now(dt.UTC)
     audit.record(
         session,
         actor=by,
-        role=None,
+        role=role,
         action="review_decision",
         subject_type="person",
         subject_id=str(task.candidate_person_id),

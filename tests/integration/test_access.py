@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select, update
 
+from api import create_app
 from hub import audit
 from hub.models import ApiToken, AuditEvent, Concern, Person
 from hub.schemas import ConcernSubmissionSchema, to_event
@@ -354,3 +356,9 @@ def test_disclosures_are_recorded_with_their_basis_including_decisions_not_to_sh
     assert [d["decision"] for d in listed["disclosures"]] == ["not_shared"]
     outside = as_role(app, world, "elsewhere")("POST", path, json=missing_note)
     assert outside.status_code == 404
+
+
+def test_sign_in_attempts_are_rate_limited_per_address(stack, world):
+    limited = create_app(replace(stack.settings, login_rate_limit="3 per minute"), bus=stack.bus)
+    statuses = [_signed_in(limited, username=f"guess-{n}")[2].status_code for n in range(4)]
+    assert statuses == [401, 401, 401, 429]

@@ -79,6 +79,13 @@ def test_deciding_link_merges_and_undo_puts_every_record_back(client, stack, con
     with stack.sessions() as session:
         actions = set(session.scalars(select(AuditEvent.action)))
     assert {"merge", "unmerge", "review_decision", "read_timeline"} <= actions
+    with stack.sessions() as session:
+        decided = session.execute(
+            select(AuditEvent.actor, AuditEvent.role).where(
+                AuditEvent.action.in_(("merge", "unmerge", "review_decision"))
+            )
+        ).all()
+    assert set(decided) == {("mash_practitioner", "mash_practitioner")}
 
 
 def test_not_the_same_person_closes_the_task_and_keeps_them_apart(client, stack, conflicting_pair):
