@@ -1,4 +1,4 @@
-"""The audit trail on both stacks: the database refuses edits, the chain finds the ones made
+"""The audit trail on both databases: the database refuses edits, the chain finds the ones made
 behind its back, concurrent writers keep one chain, and `mash audit verify` says so."""
 
 from __future__ import annotations
@@ -14,19 +14,34 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from hub import audit, identity
+from hub.bus import make_bus
+from hub.db import make_session_factory
 from hub.models import AuditEvent, Person
-from tests.integration.stacks import Stack, build_stack
+from hub.settings import Settings
+from tests.integration.stacks import Stack
 from tests.unit.hub.test_audit import TAMPERING, append, edit_detail, verify
 
 PG_TRIGGERS = ("audit_events_append_only_row", "audit_events_append_only_truncate")
 
 
+def _database_only(name: str, engine: Engine) -> Stack:
+    """The audit trail is the database's business: no broker in these tests."""
+    url = engine.url.render_as_string(hide_password=False)
+    settings = Settings.from_env({}, database_url=url)
+    bus = make_bus(settings, engine)  # the embedded one: no Kafka bootstrap is set
+    return Stack(name, settings, engine, make_session_factory(engine), bus, None)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def stack(request) -> Stack:
+    engine = request.getfixturevalue("sqlite_engine" if request.param == "sqlite" else "pg")
+    return _database_only(request.param, engine)
+
+
 @pytest.fixture
-def real(request, topic_prefix) -> Stack:
+def real(pg: Engine) -> Stack:
     """PostgreSQL only: its triggers are what these tests are about."""
-    stack = build_stack(request, "postgres+kafka", topic_prefix)
-    yield stack
-    stack.bus.close()
+    return _database_only("postgresql", pg)
 
 
 @pytest.mark.parametrize("kind", TAMPERING)
