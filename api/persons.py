@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor, record
 from api.views import MergeSchema, PersonSchema, SearchResultSchema, TimelinePageSchema
 from hub import identity, queries
-from hub.access import IDENTITY_ROLES, may_see, shown, visible_person
+from hub.access import IDENTITY_ROLES, Actor, may_see, shown, visible_person
 from hub.errors import InvalidQuery, NotFound
 from hub.models import Merge
 
@@ -35,15 +36,38 @@ def _int_arg(name: str, default: int) -> int:
         raise InvalidQuery({name: ["Must be a whole number."]}) from None
 
 
+def visible_search(session: Session, who: Actor, q: str) -> list[dict]:
+    """Search results the actor may see, audited with the terms (the API and the web page)."""
+    results = [r for r in queries.search(session, q) if may_see(session, who, r["person_id"])]
+    record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
+    return results
+
+
+def visible_timeline(
+    session: Session,
+    who: Actor,
+    person_id: int,
+    page: int,
+    per_page: int,
+    include_withdrawn: bool = False,
+) -> dict:
+    """A page of the person's chronology as the actor may see it, audited."""
+    current = visible_person(session, who, person_id)
+    result = queries.timeline(
+        session, person_id, page=page, per_page=per_page, include_withdrawn=include_withdrawn
+    )
+    body = _PAGE.dump(result)
+    body["items"] = [shown(who, entry) for entry in body["items"]]
+    record("read_timeline", "person", current, {"page": page}, db=session)
+    return body
+
+
 @bp.get("")
 def search_persons():
     who = actor()
     q = request.args.get("q", "")
     with hub().sessions() as session, session.begin():
-        found = queries.search(session, q)
-        results = [r for r in found if may_see(session, who, r["person_id"])]
-        record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
-        return jsonify(query=q, results=_RESULTS.dump(results))
+        return jsonify(query=q, results=_RESULTS.dump(visible_search(session, who, q)))
 
 
 @bp.get("/<int:person_id>/timeline")
@@ -51,19 +75,9 @@ def person_timeline(person_id: int):
     who = actor()
     page = _int_arg("page", 1)
     per_page = _int_arg("per_page", 50)
+    withdrawn = request.args.get("include_withdrawn") in ("1", "true", "yes")
     with hub().sessions() as session, session.begin():
-        current = visible_person(session, who, person_id)
-        result = queries.timeline(
-            session,
-            person_id,
-            page=page,
-            per_page=per_page,
-            include_withdrawn=request.args.get("include_withdrawn") in ("1", "true", "yes"),
-        )
-        body = _PAGE.dump(result)
-        body["items"] = [shown(who, entry) for entry in body["items"]]
-        record("read_timeline", "person", current, {"page": page}, db=session)
-        return jsonify(body)
+        return jsonify(visible_timeline(session, who, person_id, page, per_page, withdrawn))
 
 
 @bp.get("/<int:person_id>")

@@ -8,14 +8,11 @@ from functools import wraps
 from flask import Blueprint, g, redirect, render_template, request, url_for
 
 from api import hub
-from api.auth import actor, record
-from api.views import TimelinePageSchema
-from hub import queries
-from hub.access import may_see, shown, visible_person
+from api.auth import actor
+from api.persons import visible_search, visible_timeline
 from hub.errors import InvalidQuery
 
 bp = Blueprint("web", __name__)
-_PAGE = TimelinePageSchema()
 
 
 def signed_in(view):
@@ -40,12 +37,9 @@ def search_page():
     if q:
         with hub().sessions() as session, session.begin():
             try:
-                found = queries.search(session, q)
+                results = visible_search(session, who, q)
             except InvalidQuery as exc:
                 error = "; ".join(m for msgs in exc.fields.values() for m in msgs)
-            else:
-                results = [r for r in found if may_see(session, who, r["person_id"])]
-                record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
     return render_template("search.html", q=q, results=results, error=error, actor=who)
 
 
@@ -55,9 +49,6 @@ def person_page(person_id: int):
     who = actor()
     page = max(1, request.args.get("page", 1, type=int))
     with hub().sessions() as session, session.begin():
-        current = visible_person(session, who, person_id)
-        body = _PAGE.dump(queries.timeline(session, person_id, page=page, per_page=100))
-        body["items"] = [shown(who, entry) for entry in body["items"]]
+        body = visible_timeline(session, who, person_id, page, per_page=100)
         agencies = sorted({entry["agency_name"] for entry in body["items"]})
-        record("read_timeline", "person", current, {"page": page}, db=session)
     return render_template("person.html", page=body, agencies=agencies, actor=who)

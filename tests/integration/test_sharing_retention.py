@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from connectors.base import message_key
-from hub import access, accounts, audit, credentials, retention, sharing
+from hub import accounts, audit, credentials, retention
 from hub.cli_retention import retention as retention_cli
 from hub.cli_users import users as users_cli
 from hub.errors import Unauthenticated
@@ -23,13 +23,13 @@ from hub.models import (
     DeadLetter,
     Link,
     Person,
-    ReviewTask,
     SourceRecord,
     User,
 )
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import submission
 from tests.integration.stacks import Stack, run_pipeline
+from tests.unit.hub.test_retention import attach_everything
 
 NOW = dt.datetime.now(dt.UTC)
 RECENT = (NOW - dt.timedelta(days=30)).isoformat()
@@ -102,43 +102,7 @@ def people(stack) -> dict[str, int]:
     people = {name: person_of(stack, ref) for name, ref in (("old", "C-OLD-2"), ("new", "C-NEW"))}
     people["held"] = person_of(stack, "C-HELD")
     with stack.sessions() as session, session.begin():
-        worker = accounts.create_user(session, "sw.jones", PASSWORD, "social_worker", "E09000001")
-        access.break_glass(
-            session,
-            access.Actor.of(worker),
-            people["old"],
-            "Strategy meeting needs the history now.",
-            access.LAWFUL_BASES[0],
-            60,
-        )
-        sharing.record_disclosure(
-            session,
-            "sw.jones",
-            people["old"],
-            decision="not_shared",
-            what="Attendance history",
-            recipient="Housing",
-            purpose="Rehousing application",
-            lawful_basis=access.LAWFUL_BASES[1],
-            consent="refused",
-            consent_note="Refused; not proportionate without it.",
-        )
-        released = retention.place_hold(session, people["old"], "Complaint, now closed", "tm")
-        retention.release_hold(session, released.id, "tm")
-        retention.place_hold(session, people["held"], "Care proceedings", "tm")
-        new_record = session.scalar(
-            select(Link.source_record_id).where(Link.person_id == people["new"])
-        )
-        session.add(
-            ReviewTask(
-                source_record_id=new_record,
-                candidate_person_id=people["old"],
-                probability=0.5,
-                reason="test",
-                explanation={},
-                model_version="test",
-            )
-        )
+        attach_everything(session, people)
         session.add_all(
             [
                 DeadLetter(

@@ -114,46 +114,51 @@ def people(sqlite_engine, model) -> dict[str, int]:
     people = {"old": ids[0], "new": ids[2], "mixed": ids[3], "held": ids[5]}
     assert ids[0] == ids[1] and ids[3] == ids[4] and len(set(people.values())) == 4
     with Session(sqlite_engine) as session, session.begin():
-        worker = accounts.create_user(
-            session, "sw.jones", "a long enough password", "social_worker", "E09000001"
-        )
-        actor = access.Actor.of(worker)
-        access.break_glass(
-            session,
-            actor,
-            people["old"],
-            "Strategy meeting needs the history now.",
-            access.LAWFUL_BASES[0],
-            60,
-        )
-        sharing.record_disclosure(
-            session,
-            "sw.jones",
-            people["old"],
-            decision="shared",
-            what="Attendance history",
-            recipient="MASH police team",
-            purpose="Strategy discussion",
-            lawful_basis=access.LAWFUL_BASES[0],
-            consent="given",
-        )
-        released = retention.place_hold(session, people["old"], "Complaint, since closed", "tm")
-        retention.release_hold(session, released.id, "tm")
-        retention.place_hold(session, people["held"], "Care proceedings ref 123", "tm")
-        new_record = session.scalar(
-            select(Link.source_record_id).where(Link.person_id == people["new"])
-        )
-        session.add(
-            ReviewTask(
-                source_record_id=new_record,
-                candidate_person_id=people["old"],
-                probability=0.5,
-                reason="test",
-                explanation={},
-                model_version="test",
-            )
-        )
+        attach_everything(session, people)
     return people
+
+
+def attach_everything(session: Session, people: dict[str, int]) -> None:
+    """A row in every table that refers to a person: a break-glass grant, a disclosure, a
+    released and an open legal hold, a review task naming the old person as the candidate."""
+    worker = accounts.create_user(
+        session, "sw.jones", "a long enough password", "social_worker", "E09000001"
+    )
+    access.break_glass(
+        session,
+        access.Actor.of(worker),
+        people["old"],
+        "Strategy meeting needs the history now.",
+        access.LAWFUL_BASES[0],
+        60,
+    )
+    sharing.record_disclosure(
+        session,
+        "sw.jones",
+        people["old"],
+        decision="shared",
+        what="Attendance history",
+        recipient="MASH police team",
+        purpose="Strategy discussion",
+        lawful_basis=access.LAWFUL_BASES[0],
+        consent="given",
+    )
+    released = retention.place_hold(session, people["old"], "Complaint, since closed", "tm")
+    retention.release_hold(session, released.id, "tm")
+    retention.place_hold(session, people["held"], "Care proceedings ref 123", "tm")
+    new_record = session.scalar(
+        select(Link.source_record_id).where(Link.person_id == people["new"])
+    )
+    session.add(
+        ReviewTask(
+            source_record_id=new_record,
+            candidate_person_id=people["old"],
+            probability=0.5,
+            reason="test",
+            explanation={},
+            model_version="test",
+        )
+    )
 
 
 def counts(engine) -> dict[str, int]:
