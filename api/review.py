@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
@@ -9,7 +11,7 @@ from api import hub
 from api.auth import actor
 from api.views import ReviewTaskSchema
 from hub import identity, queries
-from hub.access import IDENTITY_ROLES, Actor, may_see
+from hub.access import IDENTITY_ROLES, Actor, may_see, visible
 from hub.errors import NotFound
 from hub.models import ReviewTask
 
@@ -35,7 +37,7 @@ def list_tasks():
     who = actor(IDENTITY_ROLES)
     status = request.args.get("status", "open")
     with hub().sessions() as session:
-        tasks = [t for t in queries.review_tasks(session, status) if _in_scope(session, who, t)]
+        tasks = queries.review_tasks(session, partial(visible, who), status)
         return jsonify(tasks=_TASKS.dump(tasks))
 
 

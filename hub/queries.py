@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from stdnum.gb import nhs, upn
 
@@ -139,11 +140,17 @@ def _name_condition(word: str):
     )
 
 
-def search(session: Session, q: str) -> list[dict]:
-    """Persons whose source records match every term; each with the records that matched."""
+Scope = Callable[[ColumnElement], ColumnElement[bool]]
+
+
+def search(session: Session, q: str, scope: Scope) -> list[dict]:
+    """Persons in scope whose source records match every term; each with the records that
+    matched."""
     terms = parse_query(q)
-    query = select(SourceRecord, Link.person_id).join(
-        Link, Link.source_record_id == SourceRecord.id
+    query = (
+        select(SourceRecord, Link.person_id)
+        .join(Link, Link.source_record_id == SourceRecord.id)
+        .where(scope(Link.person_id))
     )
     if terms.nhs_number:
         query = query.where(SourceRecord.nhs_number == terms.nhs_number)
@@ -181,12 +188,19 @@ def person_detail(session: Session, person_id: int) -> dict:
     }
 
 
-def review_tasks(session: Session, status: str = "open", limit: int = 50) -> list[ReviewTask]:
+def review_tasks(
+    session: Session, scope: Scope, status: str = "open", limit: int = 50
+) -> list[ReviewTask]:
+    """Tasks where the record waiting, or the person it might be, is in scope."""
     return list(
         session.scalars(
             select(ReviewTask)
+            .outerjoin(Link, Link.source_record_id == ReviewTask.source_record_id)
             .options(joinedload(ReviewTask.source_record))
-            .where(ReviewTask.status == status)
+            .where(
+                ReviewTask.status == status,
+                or_(scope(ReviewTask.candidate_person_id), scope(Link.person_id)),
+            )
             .order_by(ReviewTask.created_at, ReviewTask.id)
             .limit(limit)
         )

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select, update
 
 from api import create_app
-from hub import audit
-from hub.models import ApiToken, AuditEvent, Concern, Person
+from hub import audit, queries
+from hub.models import ApiToken, AuditEvent, Concern, Link, Person, ReviewTask, SourceRecord
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import submission
 from tests.integration.conftest import AREA, PASSWORD
@@ -362,3 +362,39 @@ def test_sign_in_attempts_are_rate_limited_per_address(stack, world):
     limited = create_app(replace(stack.settings, login_rate_limit="3 per minute"), bus=stack.bus)
     statuses = [_signed_in(limited, username=f"guess-{n}")[2].status_code for n in range(4)]
     assert statuses == [401, 401, 401, 429]
+
+
+def test_scope_applies_before_the_result_limits(app, world, stack):
+    """Hundreds of same-named people in another area, each waiting in the review queue, do
+    not push the reader's own child (recorded after them) out of their search or queue."""
+
+    def add_person(session, ref: str, area: str) -> int:
+        person = Person()
+        record = SourceRecord(
+            agency_code="police",
+            source_ref=ref,
+            local_authority=area,
+            given_name="Amelia",
+            given_key="amelia",
+            family_key="crowd",
+        )
+        session.add_all([person, record])
+        session.flush()
+        session.add(Link(source_record_id=record.id, person_id=person.id, **LINK))
+        session.add(ReviewTask(source_record_id=record.id, candidate_person_id=person.id, **TASK))
+        return person.id
+
+    with stack.sessions() as session, session.begin():
+        for n in range(queries.SEARCH_LIMIT * 5):
+            add_person(session, f"CROWD-{n}", OTHER_AREA)
+        mine = add_person(session, "MINE-1", AREA)
+    found = as_role(app, world, "mash_practitioner")("GET", "/api/v1/persons?q=Amelia Crowd")
+    assert [r["person_id"] for r in found.get_json()["results"]] == [mine]
+    queue = as_role(app, world, "mash_practitioner")("GET", "/api/v1/review").get_json()
+    assert [t["candidate_person_id"] for t in queue["tasks"]] == [mine]
+    crowd = as_role(app, world, "elsewhere")("GET", "/api/v1/persons?q=Amelia Crowd").get_json()
+    assert len(crowd["results"]) == queries.SEARCH_LIMIT
+
+
+LINK = {"method": "deterministic", "explanation": {}, "model_version": "t", "linked_by": "test"}
+TASK = {"probability": 0.5, "reason": "uncertain", "model_version": "t"}
