@@ -21,11 +21,11 @@ from marshmallow import ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub import deadletters
+from hub import audit, deadletters
 from hub.bus import Bus, BusError, Message
 from hub.concerns import store_concerns, stored_events
 from hub.households import Seen, household_key, place_people
-from hub.models import SourceRecord
+from hub.models import Link, SourceRecord
 from hub.records import current_person_id, link_records, upsert_source_records
 from hub.relationships import declare, living_with_relations
 from hub.schemas import SCHEMA_VERSION, ConcernEventSchema
@@ -125,7 +125,7 @@ def store_events(session: Session, events: Sequence[dict], model: Model) -> list
     if not events:
         return []
     records = upsert_source_records(session, [(e["agency"], e["person"]) for e in events])
-    link_records(session, records, model)
+    links = link_records(session, records, model)
     pairs = list(zip(events, records, strict=True))
     store_concerns(session, pairs)
     declare(
@@ -139,7 +139,17 @@ def store_events(session: Session, events: Sequence[dict], model: Model) -> list
             person_id = record.link.person_id  # type: ignore[union-attr]
             seen.append(Seen(person_id, person.get("role") or "unknown", where, on))
     place_people(session, seen, living_with_relations(session, arrivals))
+    _audit_links(session, links)
     return records
+
+
+def _audit_links(session: Session, links: Sequence[Link]) -> None:
+    """One audit entry per batch for the links the matcher made: which record joined which
+    person, and how (an entry per link would hold the audit lock for every message)."""
+    if links:
+        made = [[link.source_record_id, link.person_id, link.method] for link in links]
+        detail = {"model_version": links[0].model_version, "links": made}
+        audit.record(session, actor="pipeline", role="system", action="link", detail=detail)
 
 
 def _is_transient(exc: Exception) -> bool:

@@ -202,16 +202,17 @@ def _population(session: Session) -> int:
 
 def link_records(
     session: Session, records: Sequence[SourceRecord], model: Model, linked_by: str = "pipeline"
-) -> None:
+) -> list[Link]:
     """Give each record its `link`. A record already linked keeps its person (stable ids); a
-    new one is matched, and starts its own person when new or uncertain (review)."""
+    new one is matched, and starts its own person when new or uncertain (review). Returns the
+    links made."""
     unique = list(dict.fromkeys(records))
     prepared = {record.id: matching_record(record) for record in unique}
     keys = {record_id: keys_of(view) for record_id, view in prepared.items()}
     _store_keys(session, keys)
     unlinked = [record for record in unique if record.link is None]
     if not unlinked:
-        return
+        return []
     candidates = Candidates(session, {key for r in unlinked for key in keys[r.id]})
     population = _population(session)
     decided: list[tuple[SourceRecord, Hashable, Decision]] = []
@@ -227,6 +228,7 @@ def link_records(
     for record, person, decision in decided:
         _store_link(session, record, _id(person), decision, model, linked_by)
     session.flush()
+    return [record.link for record, _, _ in decided]  # type: ignore[misc]
 
 
 def _id(person: Hashable) -> int:

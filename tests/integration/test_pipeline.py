@@ -7,8 +7,9 @@ import json
 from sqlalchemy import select
 
 from connectors.base import message_key
-from hub import records
+from hub import audit, records
 from hub.models import (
+    AuditEvent,
     Concern,
     ConcernRevision,
     DeadLetter,
@@ -95,6 +96,14 @@ def test_concerns_from_four_agencies_join_into_one_chronology(stack):
     assert links["gp"].model_version == stack.model.version
     assert links["gp"].score > stack.model.link_threshold
     assert stack.count(Person) == 1
+    with stack.sessions() as session:  # every link the matcher made is in the audit trail
+        entries = session.scalars(select(AuditEvent).where(AuditEvent.action == "link")).all()
+        audited = {tuple(made) for entry in entries for made in entry.detail["links"]}
+        assert {e.actor for e in entries} == {"pipeline"}
+        assert audited == {
+            (link.source_record_id, link.person_id, link.method) for link in links.values()
+        }
+        assert audit.verify(session).ok
 
 
 def test_a_different_child_stays_a_different_person(stack):
@@ -194,6 +203,9 @@ def test_replaying_every_event_changes_nothing(stack):
     assert (replay.stored, replay.duplicate, replay.dead_letter) == (0, 12, 1)
     after = (stack.count(Concern), stack.count(Person), stack.count(Link), stack.count(DeadLetter))
     assert after == before == (6, 2, 2, 1)
+    with stack.sessions() as session:  # a replay links nothing, so audits no link
+        linked = session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "link"))
+        assert sum(len(detail["links"]) for detail in linked) == 2
 
 
 def test_a_linked_event_follows_every_stored_concern(stack):
