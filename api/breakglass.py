@@ -6,11 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor, record
 from api.views import UTCDateTime
 from hub import access
+from hub.access import Actor
 from hub.models import BreakGlassGrant, User
 
 bp = Blueprint("breakglass", __name__, url_prefix="/api/v1/break-glass")
@@ -35,27 +37,33 @@ class GrantSchema(Schema):
     expires_at = UTCDateTime()
 
 
+def open_grant(session: Session, who: Actor, body: dict) -> BreakGlassGrant:
+    """Grant and audit (the API and the web form)."""
+    grant = access.break_glass(
+        session,
+        who,
+        body["person_id"],
+        body["justification"],
+        body["lawful_basis"],
+        body["minutes"],
+    )
+    record(
+        "break_glass",
+        "person",
+        grant.person_id,
+        {"grant": grant.id, "minutes": body["minutes"], "manager_id": grant.manager_id},
+        reason=f"{grant.lawful_basis}: {grant.justification}",
+        db=session,
+    )
+    return grant
+
+
 @bp.post("")
-def open_grant():
+def post_grant():
     who = actor()
     body = GrantRequestSchema().load(request.get_json(silent=True) or {})
     with hub().sessions() as session, session.begin():
-        grant = access.break_glass(
-            session,
-            who,
-            body["person_id"],
-            body["justification"],
-            body["lawful_basis"],
-            body["minutes"],
-        )
-        record(
-            "break_glass",
-            "person",
-            grant.person_id,
-            {"grant": grant.id, "minutes": body["minutes"], "manager_id": grant.manager_id},
-            reason=f"{grant.lawful_basis}: {grant.justification}",
-            db=session,
-        )
+        grant = open_grant(session, who, body)
         return jsonify(GrantSchema().dump({**_fields(grant), "username": who.username})), 201
 
 

@@ -398,3 +398,34 @@ def test_scope_applies_before_the_result_limits(app, world, stack):
 
 LINK = {"method": "deterministic", "explanation": {}, "model_version": "t", "linked_by": "test"}
 TASK = {"probability": 0.5, "reason": "uncertain", "model_version": "t"}
+
+
+def test_break_glass_from_the_web_page(app, world, stack):
+    client, _, _ = _signed_in(app, "elsewhere")
+    https = {"base_url": "https://localhost", "headers": SAME_SITE}
+    hidden = client.get(f"/persons/{world['here']}", **https)
+    missing = client.get(f"/persons/{world['here'] + NOBODY}", **https)
+    assert hidden.status_code == missing.status_code == 404
+    assert "ask for break-glass access" in hidden.get_data(as_text=True)
+    form_page = client.get(f"/break-glass?person_id={world['here']}", **https)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form_page.get_data(True))[1]
+    reason = "Police report the child at a sibling's address in our area tonight."
+    form = {
+        "person_id": str(world["here"]),
+        "justification": reason,
+        "lawful_basis": "Children Act 1989 s47",
+        "minutes": "30",
+    }
+    assert client.post("/break-glass", data=form, **https).status_code == 400  # no CSRF token
+    short = client.post(
+        "/break-glass", data={**form, "justification": "urgent", "csrf_token": token}, **https
+    )
+    assert short.status_code == 422 and "at least 20 characters" in short.get_data(True)
+    assert client.get(f"/persons/{world['here']}", **https).status_code == 404
+    granted = client.post("/break-glass", data={**form, "csrf_token": token}, **https)
+    assert granted.status_code == 302
+    assert granted.headers["Location"].endswith(f"/persons/{world['here']}")
+    assert client.get(f"/persons/{world['here']}", **https).status_code == 200
+    with stack.sessions() as session:
+        entry = session.scalars(select(AuditEvent).where(AuditEvent.action == "break_glass")).one()
+        assert entry.actor == "elsewhere" and reason in entry.reason
