@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
         review,
         security,
         sharing,
+        users,
         web,
     )
 
@@ -48,4 +49,5 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
     app.register_blueprint(audit.bp)
     app.register_blueprint(breakglass.bp)
     app.register_blueprint(sharing.bp)
+    app.register_blueprint(users.bp)
     return app

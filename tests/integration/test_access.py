@@ -133,6 +133,8 @@ def test_every_other_endpoint_for_every_role(app, world, role):
         ("GET", "/api/v1/review", identity_ok),
         ("GET", "/api/v1/audit", 200 if role == "auditor" else denied),
         ("GET", "/api/v1/break-glass/flagged", 200 if role == "team_manager" else denied),
+        ("GET", "/api/v1/users", 200 if role == "admin" else denied),
+        ("POST", "/api/v1/users/nobody/revoke-tokens", 404 if role == "admin" else denied),
         ("GET", "/healthz", 200),
     ]
     if role == "elsewhere":
@@ -429,3 +431,31 @@ def test_break_glass_from_the_web_page(app, world, stack):
     with stack.sessions() as session:
         entry = session.scalars(select(AuditEvent).where(AuditEvent.action == "break_glass")).one()
         assert entry.actor == "elsewhere" and reason in entry.reason
+
+
+def test_an_admin_manages_users_but_reads_no_case(app, world, stack):
+    admin = as_role(app, world, "admin")
+    new = {
+        "username": "new.worker",
+        "password": "a long enough passphrase",
+        "role": "social_worker",
+        "local_authority": AREA,
+        "manager": "team_manager",
+    }
+    created = admin("POST", "/api/v1/users", json=new)
+    assert created.status_code == 201 and "password" not in created.get_json()
+    assert admin("POST", "/api/v1/users", json=new).status_code == 409
+    bad = admin("POST", "/api/v1/users", json={**new, "username": "x y", "role": "root"})
+    assert bad.status_code == 422 and set(bad.get_json()["fields"]) == {"username", "role"}
+    listed = {u["username"]: u for u in admin("GET", "/api/v1/users").get_json()["users"]}
+    assert listed["new.worker"]["manager"] == "team_manager" and listed["new.worker"]["active"]
+    worker, _, signed_in = _signed_in(app, "new.worker", new["password"])
+    assert signed_in.status_code == 302
+    https = {"base_url": "https://localhost"}
+    assert worker.get(f"/api/v1/persons/{world['here']}", **https).status_code == 200
+    assert admin("POST", "/api/v1/users/new.worker/disable").status_code == 200
+    assert _signed_in(app, "new.worker", new["password"])[2].status_code != 302
+    assert admin("GET", f"/api/v1/persons/{world['here']}").status_code == 403
+    with stack.sessions() as session:
+        done = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "admin")).all()
+        assert {"user_created", "user_disabled"} <= set(done)
