@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from api import hub
 from api.auth import actor, record
 from api.views import MergeSchema, PersonSchema, SearchResultSchema, TimelinePageSchema
-from hub import identity, queries
+from hub import identity, queries, search
 from hub.access import IDENTITY_ROLES, Actor, shown, visible, visible_person
 from hub.errors import InvalidQuery, NotFound
 from hub.models import Merge
@@ -40,7 +40,7 @@ def _int_arg(name: str, default: int) -> int:
 
 def visible_search(session: Session, who: Actor, q: str) -> list[dict]:
     """Search results the actor may see, audited with the terms (the API and the web page)."""
-    results = queries.search(session, q, partial(visible, who))
+    results = search.search(session, q, partial(visible, who), hub().model)
     record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
     return results
 

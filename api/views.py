@@ -55,8 +55,15 @@ class SourceRecordSummarySchema(Schema):
     local_authority = fields.String()
 
 
+class ReasonSchema(Schema):
+    field = fields.String()
+    level = fields.String()
+
+
 class SearchResultSchema(Schema):
     person_id = fields.Integer()
+    score = fields.Float()
+    why = fields.List(fields.Nested(ReasonSchema))
     records = fields.List(fields.Nested(SourceRecordSummarySchema))
 
 

@@ -11,6 +11,7 @@ cleared for show only that an entry exists and whom to ask.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, false, literal, or_, select
@@ -63,6 +64,10 @@ class Actor:
 def require_role(actor: Actor, roles: tuple[str, ...]) -> None:
     if actor.role not in roles:
         raise Forbidden(f"The {actor.role} role cannot do this.")
+
+
+# A condition on a person id column: "this person is in scope" (`partial(visible, actor)`).
+Scope = Callable[[ColumnElement], ColumnElement[bool]]
 
 
 def visible(actor: Actor, person_id: ColumnElement | int) -> ColumnElement[bool]:

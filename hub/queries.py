@@ -1,25 +1,19 @@
-"""Read side: a person's joined chronology and person search. One query per concern page."""
+"""Read side: a person's joined chronology, details and the review queue."""
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
-from stdnum.gb import nhs, upn
 
+from hub.access import Scope
 from hub.errors import InvalidQuery, NotFound
 from hub.models import Concern, ConcernRevision, Link, Person, ReviewTask, SourceRecord
 from hub.records import current_person_id
 from hub.relationships import relationships_of
-from matching.normalise import name_key
 
 MAX_PER_PAGE = 200
-SEARCH_LIMIT = 50
-_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
 @dataclass(frozen=True)
@@ -89,84 +83,6 @@ def merged_into(session: Session, person_id: int) -> list[int]:
         found.extend(rows)
         frontier = list(rows)
     return found
-
-
-@dataclass(frozen=True)
-class SearchTerms:
-    names: list[str]
-    date_of_birth: dt.date | None = None
-    nhs_number: str | None = None
-    upn: str | None = None
-
-
-def parse_query(q: str) -> SearchTerms:
-    """Split a free-text query into name words, a date of birth and identifiers."""
-    words = q.split()
-    if not words or len(q) > 200:
-        raise InvalidQuery({"q": ["Give a name, a date of birth, an NHS number or a UPN."]})
-    compact = re.sub(r"[\s-]", "", q)
-    if compact.isdigit() and nhs.is_valid(compact):
-        return SearchTerms([], nhs_number=compact)
-    if upn.is_valid(compact):
-        return SearchTerms([], upn=upn.compact(compact))
-    names, dob = [], None
-    for word in words:
-        parsed = _parse_date(word)
-        if parsed:
-            dob = parsed
-        elif key := name_key(word):
-            names.extend(key.split())
-    if not names and dob is None:
-        raise InvalidQuery({"q": ["No name, date of birth or valid identifier found."]})
-    return SearchTerms(names, date_of_birth=dob)
-
-
-def _parse_date(word: str) -> dt.date | None:
-    for fmt in _DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(word, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _name_condition(word: str):
-    prefix, inner = f"{word}%", f"% {word}%"
-    return or_(
-        SourceRecord.given_key.like(prefix),
-        SourceRecord.given_key.like(inner),
-        SourceRecord.family_key.like(prefix),
-        SourceRecord.family_key.like(inner),
-    )
-
-
-Scope = Callable[[ColumnElement], ColumnElement[bool]]
-
-
-def search(session: Session, q: str, scope: Scope) -> list[dict]:
-    """Persons in scope whose source records match every term; each with the records that
-    matched."""
-    terms = parse_query(q)
-    query = (
-        select(SourceRecord, Link.person_id)
-        .join(Link, Link.source_record_id == SourceRecord.id)
-        .where(scope(Link.person_id))
-    )
-    if terms.nhs_number:
-        query = query.where(SourceRecord.nhs_number == terms.nhs_number)
-    if terms.upn:
-        query = query.where(SourceRecord.upn == terms.upn)
-    if terms.date_of_birth:
-        query = query.where(SourceRecord.date_of_birth == terms.date_of_birth)
-    for word in terms.names:
-        query = query.where(_name_condition(word))
-    rows = session.execute(query.order_by(SourceRecord.id).limit(SEARCH_LIMIT * 4)).all()
-    persons: dict[int, dict] = {}
-    for record, linked_person in rows:
-        pid = current_person_id(session, linked_person)
-        entry = persons.setdefault(pid, {"person_id": pid, "records": []})
-        entry["records"].append(record)
-    return list(persons.values())[:SEARCH_LIMIT]
 
 
 def person_detail(session: Session, person_id: int) -> dict:

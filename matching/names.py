@@ -226,3 +226,24 @@ def known_given_names() -> frozenset[str]:
     names = {name for pair in _nickname_pairs() for name in pair}
     names.update(spelling for group in TRANSLITERATION_GROUPS for spelling in group)
     return frozenset(names)
+
+
+@cache
+def _partners() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for a, b in _nickname_pairs():
+        found.setdefault(a, set()).add(b)
+    for group in TRANSLITERATION_GROUPS:
+        spellings = {s.replace(" ", "") for s in group}
+        for spelling in spellings:
+            found.setdefault(spelling, set()).update(spellings)
+    return {name: frozenset(partners) for name, partners in found.items()}
+
+
+def variants(name: str) -> frozenset[str]:
+    """The name and the forms `are_equivalent` accepts for it (nicknames, transliterations):
+    what a search must also look under."""
+    partners = _partners()
+    group = transliteration_group(name)
+    canonical = _canonical(name, group)
+    return frozenset({name, *partners.get(name, ()), *partners.get(canonical, ())})

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from api import create_app
-from hub import audit, queries
+from hub import audit, search
 from hub.models import ApiToken, AuditEvent, Concern, Link, Person, ReviewTask, SourceRecord
 from hub.schemas import ConcernSubmissionSchema, to_event
 from tests.factories import submission
@@ -387,7 +387,7 @@ def test_scope_applies_before_the_result_limits(app, world, stack):
         return person.id
 
     with stack.sessions() as session, session.begin():
-        for n in range(queries.SEARCH_LIMIT * 5):
+        for n in range(search.SEARCH_LIMIT * 5):
             add_person(session, f"CROWD-{n}", OTHER_AREA)
         mine = add_person(session, "MINE-1", AREA)
     found = as_role(app, world, "mash_practitioner")("GET", "/api/v1/persons?q=Amelia Crowd")
@@ -395,7 +395,7 @@ def test_scope_applies_before_the_result_limits(app, world, stack):
     queue = as_role(app, world, "mash_practitioner")("GET", "/api/v1/review").get_json()
     assert [t["candidate_person_id"] for t in queue["tasks"]] == [mine]
     crowd = as_role(app, world, "elsewhere")("GET", "/api/v1/persons?q=Amelia Crowd").get_json()
-    assert len(crowd["results"]) == queries.SEARCH_LIMIT
+    assert len(crowd["results"]) == search.SEARCH_LIMIT
 
 
 LINK = {"method": "deterministic", "explanation": {}, "model_version": "t", "linked_by": "test"}

@@ -138,6 +138,50 @@ def test_search_by_name_date_of_birth_and_identifiers(client, stack):
     assert client.get("/api/v1/persons?q=").status_code == 422
 
 
+def test_search_finds_nicknames_transliterations_typos_and_postcodes_ranked_with_why(client, stack):
+    people = [
+        ("R", "Robert", "Smith", "2017-05-09", "M1 1AA"),
+        ("M", "Muhammad", "Khan", "2016-11-23", "M1 1AA"),
+        ("O", "Oliwia", "Wiśniewska", "2019-02-14", "B12 9QT"),
+    ]
+    for ref, given, family, dob, postcode in people:
+        post(
+            client,
+            submission(
+                person__source_ref=ref,
+                person__given_name=given,
+                person__family_name=family,
+                person__date_of_birth=dob,
+                person__nhs_number=None,
+                person__addresses=[{"line": "1 High Street", "postcode": postcode}],
+                concern__ref=f"C-{ref}",
+            ),
+        )
+    run_pipeline(stack, len(people))
+
+    def search(q: str) -> list[tuple[str, dict]]:
+        response = client.get("/api/v1/persons", query_string={"q": q})
+        assert response.status_code == 200, response.get_json()
+        return [
+            (r["records"][0]["given_name"], {w["field"]: w["level"] for w in r["why"]})
+            for r in response.get_json()["results"]
+        ]
+
+    assert search("Bob Smith") == [
+        ("Robert", {"given_name": "nickname_or_transliteration", "family_name": "exact"})
+    ]
+    assert [name for name, _ in search("Mohammed Khan")] == ["Muhammad"]
+    assert [name for name, _ in search("Olivia Wisniewska")] == ["Oliwia"]
+    assert [name for name, _ in search("Robret Smith")] == ["Robert"]  # a typo in either
+    assert [name for name, _ in search("Robert Smiht")] == ["Robert"]
+    assert [name for name, _ in search("Smith Robert")] == ["Robert"]  # in the other order
+    assert sorted(name for name, _ in search("m1 1aa")) == ["Muhammad", "Robert"]
+    assert [name for name, _ in search("Khan M1 1AA")] == ["Muhammad"]
+    assert search("Zebedee Smith") == []
+    ranked = client.get("/api/v1/persons", query_string={"q": "Robert Smith"}).get_json()
+    assert ranked["results"][0]["score"] > 0
+
+
 def test_unknown_person_and_unknown_route_are_json_404(client):
     response = client.get("/api/v1/persons/999999/timeline")
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
