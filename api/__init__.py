@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
         audit,
         auth,
         breakglass,
+        chronology,
         concerns,
         errors,
         feeds,
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
     app.register_blueprint(concerns.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(persons.bp)
+    app.register_blueprint(chronology.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(web.bp)
     app.register_blueprint(audit.bp)

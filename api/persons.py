@@ -1,4 +1,4 @@
-"""Persons: search, and the joined chronology of one person across agencies."""
+"""Persons: search, a person's records and why they are linked, merges."""
 
 from __future__ import annotations
 
@@ -10,10 +10,17 @@ from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor, record
-from api.views import MergeSchema, PersonSchema, SearchResultSchema, TimelinePageSchema
+from api.views import (
+    HouseholdsSchema,
+    MergeSchema,
+    PersonSchema,
+    SearchResultSchema,
+    TimelinePageSchema,
+)
 from hub import identity, queries, search
-from hub.access import IDENTITY_ROLES, Actor, shown, visible, visible_person
-from hub.errors import InvalidQuery, NotFound
+from hub.access import IDENTITY_ROLES, Actor, visible, visible_person
+from hub.errors import NotFound
+from hub.household_view import household_of
 from hub.models import Merge
 
 bp = Blueprint("persons", __name__, url_prefix="/api/v1/persons")
@@ -21,6 +28,7 @@ _PAGE = TimelinePageSchema()
 _RESULTS = SearchResultSchema(many=True)
 _PERSON = PersonSchema()
 _MERGE = MergeSchema()
+_HOUSEHOLDS = HouseholdsSchema()
 
 
 class MergeRequestSchema(Schema):
@@ -28,40 +36,11 @@ class MergeRequestSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidQuery({name: ["Must be a whole number."]}) from None
-
-
 def visible_search(session: Session, who: Actor, q: str) -> list[dict]:
     """Search results the actor may see, audited with the terms (the API and the web page)."""
     results = search.search(session, q, partial(visible, who), hub().model)
     record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
     return results
-
-
-def visible_timeline(
-    session: Session,
-    who: Actor,
-    person_id: int,
-    page: int,
-    per_page: int,
-    include_withdrawn: bool = False,
-) -> dict:
-    """A page of the person's chronology as the actor may see it, audited."""
-    current = visible_person(session, who, person_id)
-    result = queries.timeline(
-        session, person_id, page=page, per_page=per_page, include_withdrawn=include_withdrawn
-    )
-    body = _PAGE.dump(result)
-    body["items"] = [shown(who, entry) for entry in body["items"]]
-    record("read_timeline", "person", current, {"page": page}, db=session)
-    return body
 
 
 @bp.get("")
@@ -72,24 +51,34 @@ def search_persons():
         return jsonify(query=q, results=_RESULTS.dump(visible_search(session, who, q)))
 
 
-@bp.get("/<int:person_id>/timeline")
-def person_timeline(person_id: int):
-    who = actor()
-    page = _int_arg("page", 1)
-    per_page = _int_arg("per_page", 50)
-    withdrawn = request.args.get("include_withdrawn") in ("1", "true", "yes")
-    with hub().sessions() as session, session.begin():
-        return jsonify(visible_timeline(session, who, person_id, page, per_page, withdrawn))
-
-
 @bp.get("/<int:person_id>")
 def person(person_id: int):
     who = actor()
     with hub().sessions() as session, session.begin():
-        current = visible_person(session, who, person_id)
-        detail = queries.person_detail(session, person_id)
-        record("read_person", "person", current, db=session)
-        return jsonify(_PERSON.dump(detail))
+        return jsonify(visible_person_detail(session, who, person_id))
+
+
+def visible_person_detail(session: Session, who: Actor, person_id: int) -> dict:
+    """The person's records, statuses and links as the actor may see them, audited."""
+    current = visible_person(session, who, person_id)
+    detail = _PERSON.dump(queries.person_detail(session, person_id))
+    record("read_person", "person", current, db=session)
+    return detail
+
+
+@bp.get("/<int:person_id>/household")
+def person_household(person_id: int):
+    who = actor()
+    with hub().sessions() as session, session.begin():
+        return jsonify(visible_household(session, who, person_id))
+
+
+def visible_household(session: Session, who: Actor, person_id: int) -> dict:
+    """The households around the person as the actor may see them, audited (API and web)."""
+    current = visible_person(session, who, person_id)
+    body = household_of(session, person_id, partial(visible, who))
+    record("read_household", "person", current, db=session)
+    return _HOUSEHOLDS.dump(body)
 
 
 @bp.post("/<int:person_id>/merge")

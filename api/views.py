@@ -29,6 +29,7 @@ class TimelineEntrySchema(Schema):
     sensitivity = fields.String()
     summary = fields.String()
     action_taken = fields.String()
+    recorded_by = fields.String()
     source_record_id = fields.Integer()
     revision = fields.Integer()
     withdrawn = fields.Boolean()
@@ -99,11 +100,32 @@ class RelationshipSchema(Schema):
     declared_by = fields.List(fields.String())
 
 
+class PlanStatusSchema(Schema):
+    active = fields.Boolean()
+    since = UTCDateTime(allow_none=True)
+    ended = UTCDateTime(allow_none=True)
+
+
+class CaseStatusSchema(Schema):
+    status = fields.String(metadata={"description": "open, closed or not_known"})
+    closed_at = UTCDateTime(allow_none=True)
+    reopened = fields.Boolean()
+
+
+class StatusesSchema(Schema):
+    child_protection_plan = fields.Nested(PlanStatusSchema)
+    looked_after = fields.Nested(PlanStatusSchema)
+    child_in_need_plan = fields.Nested(PlanStatusSchema)
+    case = fields.Nested(CaseStatusSchema)
+
+
 class PersonSchema(Schema):
     person_id = fields.Integer()
     requested_id = fields.Integer()
     merged_from = fields.List(fields.Integer())
     source_records = fields.List(fields.Nested(SourceRecordSchema))
+    local_authorities = fields.List(fields.String())
+    statuses = fields.Nested(StatusesSchema)
     relationships = fields.List(fields.Nested(RelationshipSchema))
 
 
@@ -151,3 +173,36 @@ class ConcernRevisionSchema(Schema):
 class ConcernHistorySchema(TimelineEntrySchema):
     person_id = fields.Integer()
     revisions = fields.List(fields.Nested(ConcernRevisionSchema))
+
+
+class ConcernCountsSchema(Schema):
+    total = fields.Integer()
+    by_agency = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_category = fields.Dict(keys=fields.String(), values=fields.Integer())
+    latest = UTCDateTime(allow_none=True)
+
+
+class MemberSchema(Schema):
+    person_id = fields.Integer(allow_none=True)
+    is_this_person = fields.Boolean()
+    role = fields.String()
+    relationship = fields.String(allow_none=True)
+    names = fields.List(fields.String())
+    valid_from = fields.Date(data_key="from", attribute="from", allow_none=True)
+    valid_to = fields.Date(data_key="to", attribute="to", allow_none=True)
+    in_scope = fields.Boolean()
+    concerns = fields.Nested(ConcernCountsSchema)
+
+
+class HouseholdSchema(Schema):
+    household_id = fields.Integer()
+    address = fields.String(allow_none=True)
+    valid_from = fields.Date(data_key="from", attribute="from", allow_none=True)
+    valid_to = fields.Date(data_key="to", attribute="to", allow_none=True)
+    members = fields.List(fields.Nested(MemberSchema))
+
+
+class HouseholdsSchema(Schema):
+    person_id = fields.Integer()
+    requested_id = fields.Integer()
+    households = fields.List(fields.Nested(HouseholdSchema))

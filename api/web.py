@@ -7,13 +7,19 @@ from functools import wraps
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
+from werkzeug.datastructures import MultiDict
 
 from api import hub
 from api.auth import actor
 from api.breakglass import GrantRequestSchema, open_grant
-from api.persons import visible_search, visible_timeline
+from api.chronology import timeline_query, visible_timeline
+from api.persons import visible_household, visible_person_detail, visible_search
+from api.swimlane import swimlane_svg
 from hub.access import CASE_ROLES, LAWFUL_BASES, MAX_BREAK_GLASS
 from hub.errors import InvalidQuery, NotFound
+from hub.schemas import AGENCIES, SEVERITIES
+
+MAX_ON_PAGE = 2000  # concerns drawn and listed on one person page
 
 bp = Blueprint("web", __name__)
 
@@ -49,15 +55,37 @@ def search_page():
 @bp.get("/persons/<int:person_id>")
 @signed_in
 def person_page(person_id: int):
+    """The case view: swimlane, chronology, household, records and why they are linked."""
     who = actor()
-    page = max(1, request.args.get("page", 1, type=int))
+    try:
+        query = timeline_query(request.args)
+    except ValidationError as exc:
+        query, errors = timeline_query(MultiDict()), exc.normalized_messages()
+    else:
+        errors = {}
+    query = {**query, "page": 1, "per_page": MAX_ON_PAGE}
     try:
         with hub().sessions() as session, session.begin():
-            body = visible_timeline(session, who, person_id, page, per_page=100)
+            body = visible_timeline(session, who, person_id, query)
+            person = visible_person_detail(session, who, person_id)
+            household = visible_household(session, who, person_id)
     except NotFound:  # no such person, or one outside the worker's scope: the same page
         return render_template("not_found.html", person_id=person_id, actor=who), 404
-    agencies = sorted({entry["agency_name"] for entry in body["items"]})
-    return render_template("person.html", page=body, agencies=agencies, actor=who)
+    exports = {k: v for k, v in request.args.items(multi=True) if k not in ("page", "per_page")}
+    return render_template(
+        "person.html",
+        page=body,
+        person=person,
+        household=household,
+        swimlane=swimlane_svg(body["items"]),
+        agencies=sorted({e["agency_name"] for e in body["items"]}),
+        all_agencies=AGENCIES,
+        severities=SEVERITIES,
+        query=query,
+        errors=errors,
+        exports=exports,
+        actor=who,
+    ), (422 if errors else 200)
 
 
 @bp.route("/break-glass", methods=["GET", "POST"])

@@ -165,7 +165,7 @@ def break_glass(
     return grant
 
 
-_WITHHELD = ("concern_ref", "category", "severity", "summary", "action_taken")
+_WITHHELD = ("concern_ref", "category", "severity", "summary", "action_taken", "recorded_by")
 
 
 def shown(actor: Actor, entry: dict) -> dict:

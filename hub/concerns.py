@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 
 from hub.models import Concern, ConcernRevision, SourceRecord, utcnow
 
-_CONTENT = ("occurred_at", "category", "severity", "sensitivity", "summary", "action_taken")
+_CONTENT = (
+    "occurred_at",
+    "category",
+    "severity",
+    "sensitivity",
+    "summary",
+    "action_taken",
+    "recorded_by",
+)
 
 
 def stored_events(session: Session, event_ids: Iterable[str]) -> dict[str, int]:

@@ -211,6 +211,7 @@ class Concern(Base):
     sensitivity: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
     action_taken: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
     schema_version: Mapped[int] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     withdrawn: Mapped[bool] = mapped_column(default=False, server_default=false())
@@ -242,6 +243,7 @@ class ConcernRevision(Base):
     sensitivity: Mapped[str] = mapped_column(String(40))
     summary: Mapped[str] = mapped_column(Text)
     action_taken: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str | None] = mapped_column(String(120))
 
     concern: Mapped[Concern] = relationship(back_populates="revisions")
 

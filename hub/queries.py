@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from hub import statuses
 from hub.access import Scope
 from hub.errors import InvalidQuery, NotFound
 from hub.models import Concern, ConcernRevision, Link, Person, ReviewTask, SourceRecord
@@ -32,29 +34,65 @@ def resolve_person(session: Session, person_id: int) -> int:
     return current_person_id(session, person_id)
 
 
+@dataclass(frozen=True)
+class TimelineFilter:
+    """Which of a person's concerns to show: empty lists mean every agency, category or
+    severity; dates are inclusive."""
+
+    agencies: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    severities: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    oldest_first: bool = False
+    include_withdrawn: bool = False
+
+    def where(self, person_ids: list[int]) -> ColumnElement[bool]:
+        conditions = [Concern.person_id.in_(person_ids)]
+        if not self.include_withdrawn:
+            conditions.append(~Concern.withdrawn)
+        if self.agencies:
+            conditions.append(Concern.agency_code.in_(self.agencies))
+        if self.categories:
+            conditions.append(Concern.category.in_(self.categories))
+        if self.severities:
+            conditions.append(Concern.severity.in_(self.severities))
+        if self.since:
+            conditions.append(Concern.occurred_at >= _midnight(self.since))
+        if self.until:
+            conditions.append(Concern.occurred_at < _midnight(self.until + dt.timedelta(days=1)))
+        return and_(*conditions)
+
+    def order(self) -> tuple:
+        if self.oldest_first:
+            return Concern.occurred_at.asc(), Concern.id.asc()
+        return Concern.occurred_at.desc(), Concern.id.desc()
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+
 def timeline(
     session: Session,
     person_id: int,
     page: int = 1,
     per_page: int = 50,
-    include_withdrawn: bool = False,
+    filters: TimelineFilter = TimelineFilter(),
 ) -> Page:
-    """Concerns from every agency about the person (and anyone merged into them), newest first,
-    each as its latest revision says. A concern its agency withdrew (sent in error) is left out
-    unless asked for; its history stays (`concern_history`)."""
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidQuery({"page": [f"page >= 1 and 1 <= per_page <= {MAX_PER_PAGE}"]})
+    """Concerns from every agency about the person (and anyone merged into them), newest first
+    unless asked otherwise, each as its latest revision says. A concern its agency withdrew
+    (sent in error) is left out unless asked for; its history stays (`concern_history`)."""
+    if page < 1 or per_page < 1:
+        raise InvalidQuery({"page": ["page >= 1 and per_page >= 1"]})
     current = resolve_person(session, person_id)
-    person_ids = [current, *merged_into(session, current)]
-    where = Concern.person_id.in_(person_ids)
-    if not include_withdrawn:
-        where = where & ~Concern.withdrawn
+    where = filters.where([current, *merged_into(session, current)])
     total = session.scalar(select(func.count()).select_from(Concern).where(where)) or 0
     items = session.scalars(
         select(Concern)
         .options(joinedload(Concern.agency))
         .where(where)
-        .order_by(Concern.occurred_at.desc(), Concern.id.desc())
+        .order_by(*filters.order())
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
@@ -95,13 +133,36 @@ def person_detail(session: Session, person_id: int) -> dict:
         .where(Link.person_id == current)
         .order_by(SourceRecord.agency_code, SourceRecord.id)
     ).all()
+    merged = merged_into(session, current)
+    events = session.execute(
+        select(Concern.category, Concern.occurred_at).where(
+            Concern.person_id.in_([current, *merged]),
+            Concern.agency_code == "childrens_social_care",
+            Concern.category.in_(statuses.CATEGORIES),
+            ~Concern.withdrawn,
+        )
+    ).all()
+    areas = session.scalars(
+        select(Concern.local_authority)
+        .where(Concern.person_id.in_([current, *merged]), Concern.local_authority.is_not(None))
+        .distinct()
+    ).all()
     return {
         "person_id": current,
         "requested_id": person_id,
-        "merged_from": merged_into(session, current),
+        "merged_from": merged,
         "source_records": list(records),
+        "local_authorities": sorted(
+            {*areas, *(r.local_authority for r in records if r.local_authority)}
+        ),
+        "statuses": statuses.current_statuses((c, _aware(w)) for c, w in events),
         "relationships": relationships_of(session, current),
     }
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def review_tasks(

@@ -151,6 +151,9 @@ class ConcernDetailsSchema(Schema):
     sensitivity = fields.String(load_default="standard", validate=validate.OneOf(SENSITIVITIES))
     summary = _text(4000, required=True)
     action_taken = _text(4000, allow_none=True)
+    # Who recorded it, by role ("health visitor", "PC", "designated safeguarding lead"): the
+    # chronology says who knew; never a name.
+    recorded_by = _text(120, allow_none=True)
     # An agency amends a concern by sending it again with a higher revision, and withdraws it
     # (sent in error) with `withdrawn`; the highest revision is the current version.
     revision = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10_000))

@@ -277,8 +277,25 @@ def _submission(
             "sensitivity": sensitivity,
             "summary": summary,
             "action_taken": action,
+            "recorded_by": RECORDED_BY.get(agency),
         },
     }
+
+
+# Who records a concern at each agency, by role.
+RECORDED_BY = {
+    "police": "Police constable",
+    "health_ae": "Emergency department nurse",
+    "gp": "General practitioner",
+    "health_visitor": "Health visitor",
+    "midwifery": "Community midwife",
+    "school": "Designated safeguarding lead",
+    "childrens_social_care": "Social worker",
+    "housing": "Housing officer",
+    "probation": "Probation officer",
+    "adult_mental_health": "Community psychiatric nurse",
+    "substance_misuse": "Recovery worker",
+}
 
 
 def demo_submissions(families: int = 12, seed: int = 7, today: dt.date | None = None) -> list[dict]:
