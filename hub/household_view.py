@@ -50,7 +50,7 @@ def household_of(session: Session, person_id: int, scope: Scope) -> dict:
         households.append(
             {
                 "household_id": household_id,
-                "address": next(key for m, key in own if m.household_id == household_id),
+                "address": _readable(next(k for m, k in own if m.household_id == household_id)),
                 "from": min((m.valid_from for m in window if m.valid_from), default=None),
                 "to": max((m.valid_to for m in window if m.valid_to), default=None),
                 "members": [
@@ -61,6 +61,14 @@ def household_of(session: Session, person_id: int, scope: Scope) -> dict:
             }
         )
     return {"person_id": current, "requested_id": person_id, "households": households}
+
+
+def _readable(address_key: str | None) -> str | None:
+    """'B12 9QT|12 mill ln' -> '12 Mill Ln, B12 9QT' (the key is postcode|normalised line)."""
+    if not address_key:
+        return None
+    postcode, _, line = address_key.partition("|")
+    return ", ".join(part for part in (line.title(), postcode) if part)
 
 
 def _member(m, current, visible, relationships, summaries, names) -> dict:

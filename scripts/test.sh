@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Every test, against real services: starts PostgreSQL and Kafka (unless already running),
+# installs Debian's Chromium for the browser tests if missing,
 # runs ruff and pytest with the integration tests required (they fail, never skip), then
 # stops whatever it started. Extra arguments go to pytest.
 set -euo pipefail
@@ -21,6 +22,9 @@ trap cleanup EXIT
 
 "$PG" status >/dev/null 2>&1 || to_stop+=("$PG")
 "$KAFKA" status >/dev/null 2>&1 || to_stop+=("$KAFKA")
+
+# Debian's Chromium for the web UI tests (apt; before the services: one apt-get at a time).
+deploy/chromium/chromium.sh ensure
 
 # Start both at once; Kafka's first start fetches its jars from Maven Central.
 "$PG" start &

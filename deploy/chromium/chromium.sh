@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# chromium.sh ensure|path|version - headless Chromium for the web UI's browser tests.
+# Uses Debian's packages 'chromium' (/usr/bin/chromium) and 'chromium-driver'
+# (/usr/bin/chromedriver); `ensure` apt-installs both when either binary is missing.
+# Playwright drives this browser (executable_path); nothing downloads a browser build.
+set -euo pipefail
+
+CHROMIUM=/usr/bin/chromium
+DRIVER=/usr/bin/chromedriver
+PACKAGES=(chromium chromium-driver)
+
+log() { echo "chromium: $*"; }
+die() { echo "chromium: ERROR: $*" >&2; exit 1; }
+
+now() { if [[ -n "${EPOCHREALTIME:-}" ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+IS_ROOT=0
+[[ "$(id -u)" == 0 ]] && IS_ROOT=1
+
+installed() { [[ -x "$CHROMIUM" && -x "$DRIVER" ]]; }
+
+install_chromium() {
+  log "$CHROMIUM or $DRIVER not found; installing Debian packages '${PACKAGES[*]}'"
+  local sudo=()
+  if (( ! IS_ROOT )); then
+    command -v sudo >/dev/null 2>&1 || die "not root and sudo unavailable; install the '${PACKAGES[*]}' packages manually"
+    sudo=(sudo -n)
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    || die "apt-get update failed"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" \
+    || die "apt-get install ${PACKAGES[*]} failed"
+}
+
+# The version line, e.g. "Chromium 131.0.6778.139 built on Debian ...". The wrapper script
+# prints it without starting a browser, so it is safe as root and without a display.
+version() { "$CHROMIUM" --version 2>/dev/null | head -n 1; }
+
+cmd_ensure() {
+  local t0; t0="$(now)"
+  if installed; then
+    log "already installed: $(version) ($CHROMIUM)"
+    return 0
+  fi
+  install_chromium
+  installed || die "packages installed but $CHROMIUM or $DRIVER is still missing"
+  local v; v="$(version)"
+  [[ -n "$v" ]] || die "$CHROMIUM --version printed nothing; the install looks broken"
+  log "installed $v in $(elapsed "$t0")s ($CHROMIUM, $DRIVER)"
+}
+
+cmd_path() {
+  [[ -x "$CHROMIUM" ]] || die "$CHROMIUM not installed; run: $0 ensure"
+  echo "$CHROMIUM"
+}
+
+cmd_version() {
+  [[ -x "$CHROMIUM" ]] || die "$CHROMIUM not installed; run: $0 ensure"
+  local v; v="$(version)"
+  [[ -n "$v" ]] || die "$CHROMIUM --version printed nothing"
+  echo "$v"
+}
+
+case "${1:-}" in
+  ensure) cmd_ensure ;;
+  path) cmd_path ;;
+  version) cmd_version ;;
+  *) echo "usage: $0 ensure|path|version" >&2; exit 2 ;;
+esac
