@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
         errors,
         feeds,
         health,
+        openapi,
         persons,
         review,
         security,
@@ -52,4 +53,5 @@ def create_app(settings: Settings | None = None, bus: Bus | None = None) -> Flas
     app.register_blueprint(breakglass.bp)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(users.bp)
+    app.register_blueprint(openapi.bp)
     return app

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from api import hub
 from api.auth import actor, record
+from api.openapi import documented
 from hub import audit
 
 bp = Blueprint("audit", __name__, url_prefix="/api/v1/audit")
@@ -25,6 +26,9 @@ class AuditQuerySchema(Schema):
     before_id = fields.Integer(validate=validate.Range(min=1))
 
 
+@documented(
+    "The audit trail, newest first, filterable and paged", "auditor", query=AuditQuerySchema
+)
 @bp.get("")
 def list_entries():
     actor(("auditor",))

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor, record
+from api.openapi import documented
 from api.views import UTCDateTime
 from hub import access
-from hub.access import Actor
+from hub.access import CASE_ROLES, Actor
 from hub.models import BreakGlassGrant, User
 
 bp = Blueprint("breakglass", __name__, url_prefix="/api/v1/break-glass")
@@ -58,6 +59,14 @@ def open_grant(session: Session, who: Actor, body: dict) -> BreakGlassGrant:
     return grant
 
 
+@documented(
+    "Break-glass: time-limited access to one person outside one's area (flagged, audited)",
+    CASE_ROLES,
+    body=GrantRequestSchema,
+    response=GrantSchema,
+    status=201,
+    errors=(401, 403, 404, 422),
+)
 @bp.post("")
 def post_grant():
     who = actor()
@@ -67,6 +76,7 @@ def post_grant():
         return jsonify(GrantSchema().dump({**_fields(grant), "username": who.username})), 201
 
 
+@documented("Break-glass grants of the manager's team", "team_manager", errors=(401, 403))
 @bp.get("/flagged")
 def flagged_to_me():
     """Grants opened by the manager's team: what they must look at."""

@@ -13,9 +13,10 @@ from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor, record
+from api.openapi import documented
 from api.views import TimelinePageSchema
 from hub import chronology_export, queries
-from hub.access import Actor, shown, visible_person
+from hub.access import CASE_ROLES, Actor, shown, visible_person
 from hub.models import Link, SourceRecord
 from hub.schemas import AGENCIES, SEVERITIES
 
@@ -83,6 +84,12 @@ def visible_timeline(session: Session, who: Actor, person_id: int, query: dict) 
     return body
 
 
+@documented(
+    "The chronology: every agency's concerns in time order, filtered and paged",
+    CASE_ROLES,
+    query=TimelineQuerySchema,
+    response=TimelinePageSchema,
+)
 @bp.get("/<int:person_id>/timeline")
 def person_timeline(person_id: int):
     who = actor()
@@ -91,6 +98,11 @@ def person_timeline(person_id: int):
         return jsonify(visible_timeline(session, who, person_id, query))
 
 
+@documented(
+    "The chronology as CSV or PDF for a conference or case review (oldest first; audited)",
+    CASE_ROLES,
+    query=TimelineQuerySchema,
+)
 @bp.get("/<int:person_id>/chronology.<any(csv, pdf):kind>")
 def export_chronology(person_id: int, kind: str):
     """The chronology for a conference or a case review, oldest first unless asked; audited

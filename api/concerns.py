@@ -9,9 +9,10 @@ from marshmallow import ValidationError
 
 from api import hub
 from api.auth import actor, record
-from api.views import ConcernHistorySchema
+from api.openapi import documented
+from api.views import AcceptedSchema, ConcernHistorySchema
 from hub import credentials, queries
-from hub.access import may_see, shown
+from hub.access import CASE_ROLES, may_see, shown
 from hub.bus import BusError
 from hub.errors import BusUnavailable, Forbidden, NotFound
 from hub.records import current_person_id
@@ -30,6 +31,14 @@ def sending_agency() -> str:
         return credentials.agency_for(session, key.strip() if scheme.lower() == "bearer" else None)
 
 
+@documented(
+    "Publish a concern (an agency's key; accepted for the pipeline)",
+    "agency_submitter",
+    body=ConcernSubmissionSchema,
+    response=AcceptedSchema,
+    status=202,
+    errors=(401, 403, 413, 422),
+)
 @bp.post("")
 def submit_concern():
     agency = sending_agency()
@@ -49,6 +58,12 @@ def submit_concern():
     return jsonify(event_id=event["event_id"], status="accepted"), 202
 
 
+@documented(
+    "Every revision of a concern, found by any of its event ids",
+    CASE_ROLES,
+    response=ConcernHistorySchema,
+    errors=(401, 403, 404),
+)
 @bp.get("/<event_id>/history")
 def concern_history(event_id: str):
     """Every revision of a concern (first report, amendments, withdrawal), oldest first."""

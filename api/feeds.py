@@ -10,6 +10,7 @@ from flask import Blueprint, jsonify, request
 
 from api import hub
 from api.concerns import sending_agency
+from api.openapi import documented
 from connectors import FORMATS
 from connectors.ingest import ingest
 from hub.bus import BusError
@@ -18,6 +19,12 @@ from hub.errors import BusUnavailable, NotFound
 bp = Blueprint("feeds", __name__, url_prefix="/api/v1")
 
 
+@documented(
+    "Publish an agency's file (csv, fhir, jsonl…): per-line results, rejects with line numbers",
+    "agency_submitter",
+    content_type="text/plain",
+    errors=(401, 403, 413, 422),
+)
 @bp.post("/feeds/<fmt>")
 def push_feed(fmt: str):
     if fmt not in FORMATS:
@@ -25,6 +32,11 @@ def push_feed(fmt: str):
     return _ingest(fmt)
 
 
+@documented(
+    "Publish HL7 v2 messages; answered with acknowledgements",
+    "agency_submitter",
+    errors=(401, 403, 413, 422),
+)
 @bp.post("/hl7")
 def push_hl7():
     return _ingest("hl7v2")

@@ -10,15 +10,18 @@ from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor, record
+from api.openapi import documented
 from api.views import (
     HouseholdsSchema,
     MergeSchema,
     PersonSchema,
+    SearchQuerySchema,
+    SearchResponseSchema,
     SearchResultSchema,
     TimelinePageSchema,
 )
 from hub import identity, queries, search
-from hub.access import IDENTITY_ROLES, Actor, visible, visible_person
+from hub.access import CASE_ROLES, IDENTITY_ROLES, Actor, visible, visible_person
 from hub.errors import NotFound
 from hub.household_view import household_of
 from hub.models import Merge
@@ -43,6 +46,13 @@ def visible_search(session: Session, who: Actor, q: str) -> list[dict]:
     return results
 
 
+@documented(
+    "Search persons by name (nicknames, transliterations, typos), date of birth, postcode,"
+    " NHS number or UPN; ranked, each with why",
+    CASE_ROLES,
+    query=SearchQuerySchema,
+    response=SearchResponseSchema,
+)
 @bp.get("")
 def search_persons():
     who = actor()
@@ -51,6 +61,11 @@ def search_persons():
         return jsonify(query=q, results=_RESULTS.dump(visible_search(session, who, q)))
 
 
+@documented(
+    "A person: records from each agency and why each is linked, statuses, areas, relationships",
+    CASE_ROLES,
+    response=PersonSchema,
+)
 @bp.get("/<int:person_id>")
 def person(person_id: int):
     who = actor()
@@ -66,6 +81,11 @@ def visible_person_detail(session: Session, who: Actor, person_id: int) -> dict:
     return detail
 
 
+@documented(
+    "The households around a person over time: members, roles, relationships, concern counts",
+    CASE_ROLES,
+    response=HouseholdsSchema,
+)
 @bp.get("/<int:person_id>/household")
 def person_household(person_id: int):
     who = actor()
@@ -81,6 +101,13 @@ def visible_household(session: Session, who: Actor, person_id: int) -> dict:
     return _HOUSEHOLDS.dump(body)
 
 
+@documented(
+    "Merge this person into another (the old id forwards)",
+    IDENTITY_ROLES,
+    body=MergeRequestSchema,
+    response=MergeSchema,
+    status=201,
+)
 @bp.post("/<int:person_id>/merge")
 def merge_person(person_id: int):
     who = actor(IDENTITY_ROLES)
@@ -92,6 +119,12 @@ def merge_person(person_id: int):
         return jsonify(_MERGE.dump(result)), 201
 
 
+@documented(
+    "Undo a merge",
+    IDENTITY_ROLES,
+    response=MergeSchema,
+    errors=(401, 403, 404),
+)
 @bp.post("/merges/<int:merge_id>/undo")
 def undo_merge(merge_id: int):
     who = actor(IDENTITY_ROLES)

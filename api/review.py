@@ -9,7 +9,8 @@ from marshmallow import Schema, fields, validate
 
 from api import hub
 from api.auth import actor
-from api.views import ReviewTaskSchema
+from api.openapi import documented
+from api.views import ReviewTaskSchema, TasksSchema
 from hub import identity, queries
 from hub.access import IDENTITY_ROLES, Actor, may_see, visible
 from hub.errors import NotFound
@@ -32,6 +33,11 @@ def _in_scope(session, who: Actor, task: ReviewTask) -> bool:
     )
 
 
+@documented(
+    "The review queue: uncertain links in the reader's area",
+    IDENTITY_ROLES,
+    response=TasksSchema,
+)
 @bp.get("")
 def list_tasks():
     who = actor(IDENTITY_ROLES)
@@ -41,6 +47,13 @@ def list_tasks():
         return jsonify(tasks=_TASKS.dump(tasks))
 
 
+@documented(
+    "Decide a review task: link, or not the same person",
+    IDENTITY_ROLES,
+    body=DecisionSchema,
+    response=ReviewTaskSchema,
+    errors=(401, 403, 404, 422),
+)
 @bp.post("/<int:task_id>/decision")
 def decide(task_id: int):
     who = actor(IDENTITY_ROLES)

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from api import hub
 from api.auth import actor, record
+from api.openapi import documented
 from api.views import UTCDateTime
 from hub import retention, sharing
 from hub.access import CASE_ROLES, LAWFUL_BASES, visible_person
@@ -71,6 +72,13 @@ _DISCLOSURE = DisclosureSchema()
 _HOLD = HoldSchema()
 
 
+@documented(
+    "Record a decision to share (or not): what, to whom, why, lawful basis, consent",
+    CASE_ROLES,
+    body=DisclosureRequestSchema,
+    response=DisclosureSchema,
+    status=201,
+)
 @bp.post("/<int:person_id>/disclosures")
 def record_disclosure(person_id: int):
     who = actor(CASE_ROLES)
@@ -83,6 +91,7 @@ def record_disclosure(person_id: int):
         return jsonify(_DISCLOSURE.dump(entry)), 201
 
 
+@documented("The sharing ledger of a person", CASE_ROLES)
 @bp.get("/<int:person_id>/disclosures")
 def list_disclosures(person_id: int):
     who = actor(CASE_ROLES)
@@ -93,6 +102,13 @@ def list_disclosures(person_id: int):
         return jsonify(person_id=current, disclosures=_DISCLOSURE.dump(entries, many=True))
 
 
+@documented(
+    "Place a legal hold (retention will not purge)",
+    "team_manager",
+    body=HoldRequestSchema,
+    response=HoldSchema,
+    status=201,
+)
 @bp.post("/<int:person_id>/legal-holds")
 def place_hold(person_id: int):
     who = actor(MANAGERS)
@@ -104,6 +120,7 @@ def place_hold(person_id: int):
         return jsonify(_HOLD.dump(hold)), 201
 
 
+@documented("Release a legal hold", "team_manager", response=HoldSchema, errors=(401, 403, 404))
 @bp.post("/legal-holds/<int:hold_id>/release")
 def release_hold(hold_id: int):
     who = actor(MANAGERS)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from api import hub
 from api.auth import actor, record
+from api.openapi import documented
 from api.views import UTCDateTime
 from hub import accounts
 from hub.models import User
@@ -51,6 +52,7 @@ def _dump(user: User, manager: str | None) -> dict:
     )
 
 
+@documented("Users (admins only)", "admin", errors=(401, 403))
 @bp.get("")
 def list_users():
     actor(ADMIN)
@@ -64,6 +66,14 @@ def list_users():
         return jsonify(users=[_dump(user, name) for user, name in rows])
 
 
+@documented(
+    "Create a user",
+    "admin",
+    body=NewUserSchema,
+    response=UserSchema,
+    status=201,
+    errors=(401, 403, 409, 422),
+)
 @bp.post("")
 def create_user():
     actor(ADMIN)
@@ -82,6 +92,7 @@ def create_user():
         return jsonify(_dump(user, body.get("manager"))), 201
 
 
+@documented("Disable a user and revoke their tokens", "admin", errors=(401, 403, 404))
 @bp.post("/<username>/disable")
 def disable_user(username: str):
     actor(ADMIN)
@@ -93,6 +104,7 @@ def disable_user(username: str):
         return jsonify(username=username, active=False, tokens_revoked=revoked)
 
 
+@documented("Revoke a user's API tokens", "admin", errors=(401, 403, 404))
 @bp.post("/<username>/revoke-tokens")
 def revoke_user_tokens(username: str):
     actor(ADMIN)

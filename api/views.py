@@ -68,7 +68,7 @@ class SearchResultSchema(Schema):
     records = fields.List(fields.Nested(SourceRecordSummarySchema))
 
 
-class AddressSchema(Schema):
+class RecordAddressSchema(Schema):
     line = fields.String()
     postcode = fields.String()
     valid_from = fields.Date()
@@ -89,11 +89,11 @@ class SourceRecordSchema(SourceRecordSummarySchema):
     sex = fields.String()
     nhs_number = fields.String()
     upn = fields.String()
-    addresses = fields.List(fields.Nested(AddressSchema))
+    addresses = fields.List(fields.Nested(RecordAddressSchema))
     link = fields.Nested(LinkSchema)
 
 
-class RelationshipSchema(Schema):
+class RelatedPersonSchema(Schema):
     relationship = fields.String()
     person_id = fields.Integer(allow_none=True)
     related_source_ref = fields.String(allow_none=True)
@@ -126,7 +126,7 @@ class PersonSchema(Schema):
     source_records = fields.List(fields.Nested(SourceRecordSchema))
     local_authorities = fields.List(fields.String())
     statuses = fields.Nested(StatusesSchema)
-    relationships = fields.List(fields.Nested(RelationshipSchema))
+    relationships = fields.List(fields.Nested(RelatedPersonSchema))
 
 
 class ReviewTaskSchema(Schema):
@@ -206,3 +206,24 @@ class HouseholdsSchema(Schema):
     person_id = fields.Integer()
     requested_id = fields.Integer()
     households = fields.List(fields.Nested(HouseholdSchema))
+
+
+class SearchQuerySchema(Schema):
+    q = fields.String(
+        required=True,
+        metadata={"description": "free text: names, a date of birth, a postcode, an NHS number"},
+    )
+
+
+class SearchResponseSchema(Schema):
+    query = fields.String()
+    results = fields.List(fields.Nested(SearchResultSchema))
+
+
+class TasksSchema(Schema):
+    tasks = fields.List(fields.Nested(ReviewTaskSchema))
+
+
+class AcceptedSchema(Schema):
+    event_id = fields.String()
+    status = fields.String(metadata={"description": "accepted"})
