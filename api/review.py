@@ -6,6 +6,7 @@ from functools import partial
 
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import Session
 
 from api import hub
 from api.auth import actor
@@ -59,8 +60,12 @@ def decide(task_id: int):
     who = actor(IDENTITY_ROLES)
     body = DecisionSchema().load(request.get_json(silent=True) or {})
     with hub().sessions() as session, session.begin():
-        task = session.get(ReviewTask, task_id)
-        if task is None or not _in_scope(session, who, task):
-            raise NotFound(f"no review task {task_id}")
-        task = identity.decide_review(session, task_id, body["decision"], who.username, who.role)
-        return jsonify(_TASK.dump(task))
+        return jsonify(_TASK.dump(decide_task(session, who, task_id, body["decision"])))
+
+
+def decide_task(session: Session, who: Actor, task_id: int, decision: str) -> ReviewTask:
+    """A decision on a task in the worker's scope (API and web page)."""
+    task = session.get(ReviewTask, task_id)
+    if task is None or not _in_scope(session, who, task):
+        raise NotFound(f"no review task {task_id}")
+    return identity.decide_review(session, task_id, decision, who.username, who.role)

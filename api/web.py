@@ -3,9 +3,9 @@ needs a signed-in worker, and shows only what the API would show them."""
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import partial, wraps
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
@@ -14,9 +14,12 @@ from api.auth import actor
 from api.breakglass import GrantRequestSchema, open_grant
 from api.chronology import timeline_query, visible_timeline
 from api.persons import visible_household, visible_person_detail, visible_search
+from api.review import decide_task
 from api.swimlane import swimlane_svg
-from hub.access import CASE_ROLES, LAWFUL_BASES, MAX_BREAK_GLASS
-from hub.errors import InvalidQuery, NotFound
+from api.views import TasksSchema
+from hub import identity, queries
+from hub.access import CASE_ROLES, IDENTITY_ROLES, LAWFUL_BASES, MAX_BREAK_GLASS, visible
+from hub.errors import Conflict, InvalidQuery, NotFound
 from hub.schemas import AGENCIES, SEVERITIES
 
 MAX_ON_PAGE = 2000  # concerns drawn and listed on one person page
@@ -116,3 +119,31 @@ def break_glass_page():
         max_minutes=int(MAX_BREAK_GLASS.total_seconds() // 60),
         actor=who,
     ), (422 if errors else 200)
+
+
+@bp.get("/review")
+@signed_in
+def review_page():
+    """The uncertain-link queue: each waiting record beside the person it might be, with the
+    matcher's reasons, and the two decisions."""
+    who = actor(IDENTITY_ROLES)
+    with hub().sessions() as session:
+        tasks = TasksSchema().dump({"tasks": queries.review_tasks(session, partial(visible, who))})
+    return render_template("review.html", tasks=tasks["tasks"], actor=who)
+
+
+@bp.post("/review/<int:task_id>")
+@signed_in
+def review_decision(task_id: int):
+    who = actor(IDENTITY_ROLES)
+    decision = request.form.get("decision", "")
+    if decision not in identity.DECISIONS:
+        raise ValidationError({"decision": [f"One of {', '.join(identity.DECISIONS)}."]})
+    try:
+        with hub().sessions() as session, session.begin():
+            decide_task(session, who, task_id, decision)
+    except Conflict as exc:  # someone else decided it first
+        flash(f"Not changed: {exc}.")
+    else:
+        flash(f"Task {task_id}: {decision.replace('_', ' ')}.")
+    return redirect(url_for("web.review_page"))

@@ -459,3 +459,39 @@ def test_an_admin_manages_users_but_reads_no_case(app, world, stack):
     with stack.sessions() as session:
         done = session.scalars(select(AuditEvent.action).where(AuditEvent.actor == "admin")).all()
         assert {"user_created", "user_disabled"} <= set(done)
+
+
+def test_the_review_queue_page_decides_only_tasks_in_the_workers_area(app, world, stack):
+    with stack.sessions() as session, session.begin():
+        mine, theirs = (
+            ReviewTask(
+                source_record_id=session.scalars(
+                    select(Link.source_record_id).where(Link.person_id == person)
+                ).first(),
+                candidate_person_id=person,
+                **TASK,
+            )
+            for person in (world["here"], world["there"])
+        )
+        session.add_all([mine, theirs])
+        session.flush()
+        mine_id, theirs_id = mine.id, theirs.id
+    client, _, _ = _signed_in(app, "mash_practitioner")
+    https = {"base_url": "https://localhost", "headers": SAME_SITE}
+    page = client.get("/review", **https)
+    html = page.get_data(as_text=True)
+    assert (
+        page.status_code == 200 and f"Task {mine_id}:" in html and f"Task {theirs_id}" not in html
+    )
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+    form = {"decision": "not_same_person", "csrf_token": token}
+    assert client.post(f"/review/{mine_id}", data={"decision": "link"}, **https).status_code == 400
+    assert client.post(f"/review/{theirs_id}", data=form, **https).status_code == 404
+    decided = client.post(f"/review/{mine_id}", data=form, follow_redirects=True, **https)
+    assert "not same person" in decided.get_data(as_text=True)
+    again = client.post(f"/review/{mine_id}", data=form, follow_redirects=True, **https)
+    assert "Not changed" in again.get_data(as_text=True)
+    with stack.sessions() as session:
+        assert session.get(ReviewTask, mine_id).decided_by == "mash_practitioner"
+        assert session.get(ReviewTask, theirs_id).status == "open"
+    assert _signed_in(app, "social_worker")[0].get("/review", **https).status_code == 403
