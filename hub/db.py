@@ -39,7 +39,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def _sqlite_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """IMMEDIATE: take the write lock up front, waiting (busy timeout) for another writer. A
+    deferred transaction that reads and then writes — an audited read of a chronology while
+    the pipeline stores — would fail at once with "database is locked" (WAL snapshot
+    conflict), which no timeout waits out."""
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
