@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import click
 from rich.console import Console
@@ -323,7 +324,8 @@ def demo(host: str, port: int, families: int) -> None:
             console.print(f"  a child known to {agencies} agencies: {base}/persons/{person_id}")
         username, password, token = _demo_user(engine, person_id)
         console.print(f"  sign in as {username} with password: {password}")
-        console.print(f"  search: {base}/?q=Smith   API: {base}/api/v1/persons?q=Smith")
+        q = quote_plus(_family_name(engine, person_id) or "Smith")
+        console.print(f"  search: {base}/?q={q}   API: {base}/api/v1/persons?q={q}")
         console.print(f"  API token (Authorization: Bearer …): {token}\n")
         create_app(settings).run(host=host, port=port)
     finally:
@@ -356,6 +358,21 @@ def _most_joined_person(engine) -> tuple[int | None, int]:
             .limit(1)
         ).first()
     return (row[0], row[1]) if row else (None, 0)
+
+
+def _family_name(engine, person_id: int | None) -> str | None:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from hub.models import Link, SourceRecord
+
+    with Session(engine) as session:
+        return session.scalar(
+            select(SourceRecord.family_name)
+            .join(Link, Link.source_record_id == SourceRecord.id)
+            .where(Link.person_id == person_id)
+            .limit(1)
+        )
 
 
 def _demo_user(engine, person_id: int | None) -> tuple[str, str, str]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from matching.blocking import RULES, keys_of
+from matching.comparisons import compare
 from matching.model import Model
 from matching.names import variants
 from matching.record import Record, _sound
@@ -50,7 +51,10 @@ def rank(model: Model, query: Record, candidates: Sequence[Record]) -> list[Hit]
     id; each with the level of every field the query gave."""
     hits = []
     for candidate in candidates:
-        _, levels, weights = model.score(query, candidate)
+        levels = compare(query, candidate)
+        # The level weights without name-frequency adjustment: a searcher ranks by how well a
+        # record agrees with what they typed, so an exact "Brown" must not fall below "Bown".
+        weights = [float(w[level]) for w, level in zip(model.weights, levels, strict=True)]
         reasons = tuple(
             (comparison.name, comparison.label(level))
             for comparison, level in zip(model.comparisons, levels, strict=True)

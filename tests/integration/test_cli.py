@@ -133,7 +133,8 @@ def test_demo_serves_a_child_known_to_four_agencies(tmp_path):
         items = json.loads(get(url))["items"]
         assert len({item["agency"] for item in items}) == int(match.group(1))
         assert f"from {match.group(1)} agencies".encode() in get(f"/persons/{match.group(3)}")
-        assert b"result" in get("/?q=Smith")
+        search = re.search(r"search: \S+(/\?q=\S+)", printed).group(1)
+        assert f'href="/persons/{match.group(3)}"'.encode() in get(search)  # the hint finds her
         assert b"Sign in" in get(f"/persons/{match.group(3)}", signed_in=False)  # redirected
     finally:
         demo.terminate()

@@ -78,3 +78,11 @@ def test_fields_the_query_leaves_out_weigh_nothing(model):
 def test_a_different_name_is_not_found(model):
     candidates = [record("1", "Robert", "Smith")]
     assert rank(model, query(given_name="Zebedee", family_name="Smith"), candidates) == []
+
+
+def test_an_exact_common_name_ranks_above_a_misspelling_of_it(model):
+    """The matcher discounts agreement on a common name (it says less about identity); a
+    searcher who typed that name still expects the records spelled so first."""
+    candidates = [record("typo", "Olivia", "Bown"), record("exact", "Olivia", "Brown")]
+    hits = rank(model, query(given_name="Olivia", family_name="Brown"), candidates)
+    assert [h.record_id for h in hits] == ["exact", "typo"]
