@@ -130,3 +130,21 @@ def test_the_timeline_shows_every_agency_the_household_and_the_pdf_export(
 
     sibling.click()  # open the household member
     expect(page.get_by_role("heading", name=re.compile("Oliver"))).to_be_visible()
+
+
+PAGES = ["/", "/?q=Nowak", "/persons/{child}", "/review", "/break-glass", "/api/docs"]
+
+
+def test_every_page_passes_the_axe_accessibility_rules(signed_in: Page, web_hub: WebHub):
+    """axe-core (WCAG 2.1 A and AA: labels, names, headings, contrast, landmarks, keyboard)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe, page, found = Axe(), signed_in, {}
+    for path in PAGES:
+        page.goto(path.format(child=web_hub.child_id))
+        results = axe.run(page, options={"runOnly": ["wcag2a", "wcag2aa", "wcag21aa"]})
+        found[path] = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+        ]
+    assert found == dict.fromkeys(PAGES, []), found
