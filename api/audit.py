@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from api import hub
-from api.auth import actor, record
+from api.auth import actor, record_read
 from api.openapi import documented
 from hub import audit
 
@@ -36,6 +36,6 @@ def list_entries():
     with hub().sessions() as session, session.begin():
         entries = audit.search(session, **filters)
         detail = {"filters": sorted(filters), "entries": len(entries)}
-        record("read_audit", detail=detail, db=session)
+        record_read("read_audit", detail=detail)
     next_before = entries[-1]["id"] if len(entries) == filters["limit"] else None
     return jsonify(entries=entries, next_before_id=next_before)

@@ -75,6 +75,7 @@ def init(app: Flask, settings: Settings) -> None:
     )
     csrf.init_app(app)
     app.before_request(load_actor)
+    app.after_request(write_reads)
     app.register_blueprint(bp)
     # Per app, so counts never leak between apps in one process. Each gunicorn worker counts
     # on its own: the account lockout in `accounts` is what holds across workers.
@@ -119,17 +120,9 @@ def actor(roles: tuple[str, ...] = CASE_ROLES) -> Actor:
     return current
 
 
-def record(
-    action: str,
-    subject_type: str | None = None,
-    subject_id: object = None,
-    detail: dict | None = None,
-    reason: str | None = None,
-    db=None,
-) -> None:
-    """An audit entry for the current request: who, role, what, when, from where, why."""
+def _entry(action, subject_type, subject_id, detail, reason) -> dict:
     current = g.get("actor")
-    fields = {
+    return {
         "actor": current.username if current else "anonymous",
         "role": current.role if current else None,
         "action": action,
@@ -139,11 +132,48 @@ def record(
         "remote_addr": request.remote_addr,
         "reason": reason,
     }
+
+
+def record(
+    action: str,
+    subject_type: str | None = None,
+    subject_id: object = None,
+    detail: dict | None = None,
+    reason: str | None = None,
+    db=None,
+) -> None:
+    """An audit entry for the current request: who, role, what, when, from where, why; in the
+    caller's transaction (`db`: a change and its entry land together) or its own."""
+    fields = _entry(action, subject_type, subject_id, detail, reason)
     if db is not None:
         audit.record(db, **fields)
         return
     with hub().sessions() as own, own.begin():
         audit.record(own, **fields)
+
+
+def record_read(
+    action: str,
+    subject_type: str | None = None,
+    subject_id: object = None,
+    detail: dict | None = None,
+) -> None:
+    """Audit a read: written once the request's reads are done, in one short transaction,
+    before the response leaves (`write_reads`). If it cannot be written the reader gets a 500,
+    not the data. The audit chain is appended under one lock; holding it only for this insert,
+    not for the reads, is what lets many readers work at once."""
+    g.setdefault("audit_reads", []).append(_entry(action, subject_type, subject_id, detail, None))
+
+
+def write_reads(response):
+    """after_request: the request's read entries, in order (an error raised here becomes a 500
+    in place of the response)."""
+    pending = g.pop("audit_reads", None)
+    if pending and response.status_code < 400:
+        with hub().sessions() as own, own.begin():
+            for fields in pending:
+                audit.record(own, **fields)
+    return response
 
 
 def _safe_next(target: str | None) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api import hub
-from api.auth import actor, record
+from api.auth import actor, record_read
 from api.openapi import documented
 from api.views import TimelinePageSchema
 from hub import chronology_export, queries
@@ -76,11 +76,11 @@ def visible_timeline(session: Session, who: Actor, person_id: int, query: dict) 
     """A page of the person's chronology as the actor may see it, audited (API and web)."""
     current = visible_person(session, who, person_id)
     result = queries.timeline(
-        session, person_id, query["page"], query["per_page"], filter_of(query)
+        session, person_id, query["page"], query["per_page"], filter_of(query), current
     )
     body = _PAGE.dump(result)
     body["items"] = [shown(who, entry) for entry in body["items"]]
-    record("read_timeline", "person", current, {"page": query["page"]}, db=session)
+    record_read("read_timeline", "person", current, {"page": query["page"]})
     return body
 
 
@@ -111,7 +111,7 @@ def export_chronology(person_id: int, kind: str):
     query = timeline_query(request.args, order="oldest")
     with hub().sessions() as session, session.begin():
         current = visible_person(session, who, person_id)
-        entries, total = _all_entries(session, who, person_id, query)
+        entries = _all_entries(session, who, person_id, current, query)
         header = {
             "person_id": current,
             "generated_by": who.username,
@@ -121,7 +121,7 @@ def export_chronology(person_id: int, kind: str):
             "names": _names(session, current),
         }
         detail = {"format": kind, "entries": len(entries), "filters": _described(query)}
-        record("export", "person", current, detail, db=session)
+        record_read("export", "person", current, detail)
     if kind == "csv":
         body, mimetype = chronology_export.to_csv(header, entries), "text/csv; charset=utf-8"
     else:
@@ -134,13 +134,13 @@ def export_chronology(person_id: int, kind: str):
     )
 
 
-def _all_entries(session: Session, who: Actor, person_id: int, query: dict) -> tuple[list, int]:
-    found = queries.timeline(session, person_id, 1, MAX_EXPORT, filter_of(query))
+def _all_entries(session: Session, who: Actor, person_id: int, current: int, query: dict) -> list:
+    found = queries.timeline(session, person_id, 1, MAX_EXPORT, filter_of(query), current)
     if found.total > MAX_EXPORT:
         raise ValidationError(
             {"to": [f"{found.total} concerns: narrow the dates or agencies to {MAX_EXPORT}."]}
         )
-    return [shown(who, entry) for entry in _PAGE.dump(found)["items"]], found.total
+    return [shown(who, entry) for entry in _PAGE.dump(found)["items"]]
 
 
 def _described(query: dict) -> dict[str, str]:

@@ -8,7 +8,7 @@ from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
 from api import hub
-from api.auth import actor, record
+from api.auth import actor, record_read
 from api.openapi import documented
 from api.views import AcceptedSchema, ConcernHistorySchema
 from hub import credentials, queries
@@ -75,5 +75,5 @@ def concern_history(event_id: str):
         body = shown(who, _HISTORY.dump(concern))
         if body["withheld"]:
             body["revisions"] = []
-        record("read_concern_history", "concern", concern.id, db=session)
+        record_read("read_concern_history", "concern", concern.id)
         return jsonify(body)

@@ -9,7 +9,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.orm import Session
 
 from api import hub
-from api.auth import actor, record
+from api.auth import actor, record_read
 from api.openapi import documented
 from api.views import (
     HouseholdsSchema,
@@ -42,7 +42,7 @@ class MergeRequestSchema(Schema):
 def visible_search(session: Session, who: Actor, q: str) -> list[dict]:
     """Search results the actor may see, audited with the terms (the API and the web page)."""
     results = search.search(session, q, partial(visible, who), hub().model)
-    record("search", detail={"terms": q[:200], "results": len(results)}, db=session)
+    record_read("search", detail={"terms": q[:200], "results": len(results)})
     return results
 
 
@@ -77,7 +77,7 @@ def visible_person_detail(session: Session, who: Actor, person_id: int) -> dict:
     """The person's records, statuses and links as the actor may see them, audited."""
     current = visible_person(session, who, person_id)
     detail = _PERSON.dump(queries.person_detail(session, person_id))
-    record("read_person", "person", current, db=session)
+    record_read("read_person", "person", current)
     return detail
 
 
@@ -97,7 +97,7 @@ def visible_household(session: Session, who: Actor, person_id: int) -> dict:
     """The households around the person as the actor may see them, audited (API and web)."""
     current = visible_person(session, who, person_id)
     body = household_of(session, person_id, partial(visible, who))
-    record("read_household", "person", current, db=session)
+    record_read("read_household", "person", current)
     return _HOUSEHOLDS.dump(body)
 
 

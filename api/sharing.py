@@ -11,7 +11,7 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from api import hub
-from api.auth import actor, record
+from api.auth import actor, record, record_read
 from api.openapi import documented
 from api.views import UTCDateTime
 from hub import retention, sharing
@@ -98,7 +98,7 @@ def list_disclosures(person_id: int):
     with hub().sessions() as session, session.begin():
         current = visible_person(session, who, person_id)
         entries = sharing.disclosures_for(session, current)
-        record("read_disclosures", "person", current, {"count": len(entries)}, db=session)
+        record_read("read_disclosures", "person", current, {"count": len(entries)})
         return jsonify(person_id=current, disclosures=_DISCLOSURE.dump(entries, many=True))
 
 

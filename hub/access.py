@@ -78,8 +78,7 @@ def visible(actor: Actor, person_id: ColumnElement | int) -> ColumnElement[bool]
     if actor.role not in CASE_ROLES:
         return false()
     person = literal(person_id) if isinstance(person_id, int) else person_id
-    link, record = aliased(Link), aliased(SourceRecord)
-    concern, grant = aliased(Concern), aliased(BreakGlassGrant)
+    link, record, concern, grant = _ALIASES
     area = actor.local_authority
     known_by_record = (
         select(link.id)
@@ -104,6 +103,10 @@ def visible(actor: Actor, person_id: ColumnElement | int) -> ColumnElement[bool]
     if area is None:  # `== None` would compile to IS NULL: everyone with an unknown area
         return granted
     return or_(known_by_record, known_by_concern, granted)
+
+
+# Made once: the scope condition is built on every request, and aliasing is not free.
+_ALIASES = (aliased(Link), aliased(SourceRecord), aliased(Concern), aliased(BreakGlassGrant))
 
 
 def may_see(session: Session, actor: Actor, person_id: int) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -75,6 +76,21 @@ class SourceRecord(Base):
     __table_args__ = (
         UniqueConstraint("agency_code", "source_ref", name="uq_source_record_agency_ref"),
         Index("ix_source_records_name_dob", "family_key", "given_key", "date_of_birth"),
+        # Search matches a name word anywhere in a name (LIKE '% word%') on PostgreSQL through
+        # trigram indexes (migration 0010); on SQLite they are plain indexes.
+        Index(
+            "ix_source_records_given_key_trgm",
+            "given_key",
+            postgresql_using="gin",
+            postgresql_ops={"given_key": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_source_records_family_key_trgm",
+            "family_key",
+            postgresql_using="gin",
+            postgresql_ops={"family_key": "gin_trgm_ops"},
+        ),
+        Index("ix_source_records_date_of_birth", "date_of_birth"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -193,6 +209,15 @@ class Concern(Base):
     __tablename__ = "concerns"
     __table_args__ = (
         Index("ix_concerns_person_occurred", "person_id", "occurred_at"),
+        # A person's live concerns, newest first: the chronology's count and pages (0010).
+        Index(
+            "ix_concerns_person_live",
+            "person_id",
+            text("occurred_at DESC"),
+            text("id DESC"),
+            postgresql_where=text("NOT withdrawn"),
+            sqlite_where=text("NOT withdrawn"),
+        ),
         UniqueConstraint("agency_code", "concern_ref", name="uq_concern_agency_ref"),
     )
 

@@ -79,13 +79,15 @@ def timeline(
     page: int = 1,
     per_page: int = 50,
     filters: TimelineFilter = TimelineFilter(),
+    resolved: int | None = None,
 ) -> Page:
     """Concerns from every agency about the person (and anyone merged into them), newest first
     unless asked otherwise, each as its latest revision says. A concern its agency withdrew
-    (sent in error) is left out unless asked for; its history stays (`concern_history`)."""
+    (sent in error) is left out unless asked for; its history stays (`concern_history`).
+    `resolved`: the current id of `person_id`, when the caller has already followed merges."""
     if page < 1 or per_page < 1:
         raise InvalidQuery({"page": ["page >= 1 and per_page >= 1"]})
-    current = resolve_person(session, person_id)
+    current = resolved or resolve_person(session, person_id)
     where = filters.where([current, *merged_into(session, current)])
     total = session.scalar(select(func.count()).select_from(Concern).where(where)) or 0
     items = session.scalars(

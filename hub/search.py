@@ -19,7 +19,7 @@ from stdnum.gb import nhs, upn
 from hub.access import Scope
 from hub.errors import InvalidQuery
 from hub.models import BlockingKey, Link, SourceAddress, SourceRecord
-from hub.records import current_person_id, matching_record
+from hub.records import matching_record
 from hub.schemas import UK_POSTCODE
 from matching import search as ranking
 from matching.model import Model
@@ -27,7 +27,7 @@ from matching.normalise import name_key
 from matching.record import prepare
 
 SEARCH_LIMIT = 50
-MAX_CANDIDATES = 2000
+MAX_CANDIDATES = 200  # per way in: each is ranked in Python, with the model
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _POSTCODE_IN_TEXT = re.compile(r"\b" + UK_POSTCODE.strip("^$").replace(" ?", r"\s*") + r"\b")
 
@@ -92,7 +92,7 @@ def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
         if record.id not in hits or record.link is None:
             continue
         score, why = hits[record.id]
-        pid = current_person_id(session, record.link.person_id)
+        pid = record.link.person_id  # links move with merges: always the current person
         entry = persons.setdefault(
             pid, {"person_id": pid, "score": score, "why": _why(why), "records": []}
         )

@@ -197,7 +197,7 @@ def test_a_timeline_costs_the_same_statements_for_seven_concerns_as_for_sixty(
         return len(seen)
 
     short = statements(family["child"])
-    assert 0 < short <= 12  # auth, scope, the person, merges, count, page, audit
+    assert 0 < short <= 16  # auth, scope, the person, merges, count, page, the audit entry
     more = [
         concern("police", f"MORE-{n}", "domestic_abuse", "medium", f"2025-0{1 + n % 9}-1{n % 10}",
                 **CHILD)
