@@ -48,7 +48,7 @@ console = Console(width=None if sys.stdout.isatty() else 200)
 # --- environment -------------------------------------------------------------------------
 
 
-def machine() -> dict[str, Any]:
+def machine(packages: tuple[str, ...] = PACKAGES) -> dict[str, Any]:
     info: dict[str, Any] = {
         "python": platform.python_version(),
         "platform": platform.platform(),
@@ -66,7 +66,7 @@ def machine() -> dict[str, Any]:
     except OSError:
         pass
     versions = {}
-    for name in PACKAGES:
+    for name in packages:
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
