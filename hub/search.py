@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from stdnum.gb import nhs, upn
 
@@ -27,7 +27,9 @@ from matching.normalise import name_key
 from matching.record import prepare
 
 SEARCH_LIMIT = 50
-MAX_CANDIDATES = 200  # per way in: each is ranked in Python, with the model
+MAX_CANDIDATES = 200  # per precise way in: each candidate is ranked in Python, with the model
+FEW = 50  # per fallback way in (one name only)
+FALLBACK_BELOW = 5  # hits from the precise ways under which the fallbacks are tried
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _POSTCODE_IN_TEXT = re.compile(r"\b" + UK_POSTCODE.strip("^$").replace(" ?", r"\s*") + r"\b")
 
@@ -79,14 +81,16 @@ def _parse_date(word: str) -> dt.date | None:
 
 def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
     """Persons in scope matching the query, best first: each with its score, why, and the
-    records that matched."""
+    records that matched. The fallback ways in (records sharing only one of the names typed)
+    are tried only when the precise ways find few: they are the costly ones."""
     terms = parse_query(q)
-    records = _candidates(session, terms, scope)
-    if terms.nhs_number or terms.upn:
-        field = "nhs_number" if terms.nhs_number else "upn"
-        hits = {r.id: (100.0, ((field, "exact"),)) for r in records}
-    else:
-        hits = _ranked(model, terms, records)
+    precise, fallback = _ways_in(terms, session.get_bind().dialect.name)
+    records = _candidates(session, precise, scope)
+    hits = _hits(model, terms, records)
+    if len(hits) < FALLBACK_BELOW and fallback:
+        known = {r.id for r in records}
+        records += [r for r in _candidates(session, fallback, scope) if r.id not in known]
+        hits = _hits(model, terms, records)
     persons: dict[int, dict] = {}
     for record in sorted(records, key=lambda r: (-hits.get(r.id, (0,))[0], r.id)):
         if record.id not in hits or record.link is None:
@@ -98,6 +102,13 @@ def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
         )
         entry["records"].append(record)
     return list(persons.values())[:SEARCH_LIMIT]
+
+
+def _hits(model: Model, terms: SearchTerms, records: list[SourceRecord]) -> dict[int, tuple]:
+    if terms.nhs_number or terms.upn:
+        field = "nhs_number" if terms.nhs_number else "upn"
+        return {r.id: (100.0, ((field, "exact"),)) for r in records}
+    return _ranked(model, terms, records)
 
 
 def _why(reasons) -> list[dict]:
@@ -131,17 +142,17 @@ def _ranked(model: Model, terms: SearchTerms, records: list[SourceRecord]) -> di
     return best
 
 
-def _candidates(session: Session, terms: SearchTerms, scope: Scope) -> list[SourceRecord]:
-    """Records in scope that may match: each way of finding them has its own limit, so a
-    common family name cannot crowd out the records that share a precise key."""
+def _candidates(session: Session, ways: list[tuple], scope: Scope) -> list[SourceRecord]:
+    """Records in scope found by any of `ways`: each has its own limit, so a common family name
+    cannot crowd out the records that share a precise key."""
     ids: set[int] = set()
-    for found in _ways_in(terms):
+    for found, nearest_first, limit in ways:
         linked = (
             select(SourceRecord.id)
             .join(Link, Link.source_record_id == SourceRecord.id)
             .where(found, scope(Link.person_id))
-            .order_by(SourceRecord.id.desc())
-            .limit(MAX_CANDIDATES)
+            .order_by(*nearest_first, SourceRecord.id.desc())
+            .limit(limit)
         )
         ids.update(session.scalars(linked))
     return list(
@@ -153,27 +164,39 @@ def _candidates(session: Session, terms: SearchTerms, scope: Scope) -> list[Sour
     )
 
 
-def _ways_in(terms: SearchTerms) -> list:
+def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]]:
+    """(condition, ordering, limit) for each way in, precise and fallback. The precise ways
+    (identifiers, shared blocking keys, an address, a date of birth, every name word) take up
+    to MAX_CANDIDATES; the fallbacks, for a name misspelt past its sound (records sharing just
+    one of the names), take a few, nearest in spelling first where the database can say
+    (PostgreSQL's pg_trgm `similarity`)."""
     if terms.nhs_number:
-        return [SourceRecord.nhs_number == terms.nhs_number]
+        return [(SourceRecord.nhs_number == terms.nhs_number, (), MAX_CANDIDATES)], []
     if terms.upn:
-        return [SourceRecord.upn == terms.upn]
+        return [(SourceRecord.upn == terms.upn, (), MAX_CANDIDATES)], []
     keys = sorted({k for query in _queries(terms) for k in ranking.query_keys(query)})
-    ways = [
-        SourceRecord.id.in_(select(BlockingKey.source_record_id).where(BlockingKey.key.in_(keys)))
-    ]
-    if terms.names:
-        ways.append(_names_start(terms.names))
-        # One name misspelt so that it no longer sounds alike: records sharing the other.
-        ways.append(SourceRecord.family_key == terms.names[-1])
-        if len(terms.names) > 1:
-            ways.append(SourceRecord.given_key == terms.names[0])
+    by_key = select(BlockingKey.source_record_id).where(BlockingKey.key.in_(keys))
+    precise: list[tuple] = [(SourceRecord.id.in_(by_key), (), MAX_CANDIDATES)]
     if terms.postcode:
         at = select(SourceAddress.source_record_id).where(SourceAddress.postcode == terms.postcode)
-        ways.append(SourceRecord.id.in_(at))
+        precise.append((SourceRecord.id.in_(at), (), MAX_CANDIDATES))
     if terms.date_of_birth:
-        ways.append(SourceRecord.date_of_birth == terms.date_of_birth)
-    return ways
+        precise.append((SourceRecord.date_of_birth == terms.date_of_birth, (), MAX_CANDIDATES))
+    if not terms.names:
+        return precise, []
+    precise.append((_names_start(terms.names), (), MAX_CANDIDATES))
+    given, family = terms.names[0], terms.names[-1]
+    fallback = [
+        (SourceRecord.family_key == family, _nearest(SourceRecord.given_key, given, dialect), FEW)
+    ]
+    if len(terms.names) > 1:
+        nearest = _nearest(SourceRecord.family_key, family, dialect)
+        fallback.append((SourceRecord.given_key == given, nearest, FEW))
+    return precise, fallback
+
+
+def _nearest(column, word: str, dialect: str) -> tuple:
+    return (func.similarity(column, word).desc(),) if dialect == "postgresql" else ()
 
 
 def _names_start(names: list[str]):
