@@ -18,7 +18,6 @@ from api.views import (
     SearchQuerySchema,
     SearchResponseSchema,
     SearchResultSchema,
-    TimelinePageSchema,
 )
 from hub import identity, queries, search
 from hub.access import CASE_ROLES, IDENTITY_ROLES, Actor, visible, visible_person
@@ -27,7 +26,6 @@ from hub.household_view import household_of
 from hub.models import Merge
 
 bp = Blueprint("persons", __name__, url_prefix="/api/v1/persons")
-_PAGE = TimelinePageSchema()
 _RESULTS = SearchResultSchema(many=True)
 _PERSON = PersonSchema()
 _MERGE = MergeSchema()
