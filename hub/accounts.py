@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.errors import Conflict, InvalidQuery, Locked, NotFound, Unauthenticated
-from hub.models import ApiToken, User, utcnow
+from hub.models import ApiToken, User, as_utc, utcnow
 
 ROLES = (
     "agency_submitter",
@@ -35,13 +35,6 @@ _HASHER = PasswordHasher()
 # Verified against when the username is unknown, so both answers take the same time.
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 WRONG = "Wrong username or password."
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime | None:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment
 
 
 def _check_password(password: str) -> None:
@@ -99,7 +92,7 @@ def authenticate(
     if user is None:
         _verify(_DUMMY_HASH, password)
         raise Unauthenticated(WRONG)
-    locked_until = _aware(user.locked_until)
+    locked_until = as_utc(user.locked_until)
     if locked_until is not None and locked_until > now:
         raise Locked("Too many failed sign-ins: the account is locked for a while; try later.")
     if not _verify(user.password_hash, password) or not user.active:
@@ -153,7 +146,7 @@ def user_for_token(session: Session, token: str, now: dt.datetime | None = None)
     if row is None:
         raise Unauthenticated("The token is not valid.")
     found, user = row
-    if found.revoked_at is not None or _aware(found.expires_at) <= now or not user.active:
+    if found.revoked_at is not None or as_utc(found.expires_at) <= now or not user.active:
         raise Unauthenticated("The token is not valid (revoked or expired).")
     return user
 

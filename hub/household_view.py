@@ -7,14 +7,13 @@ A fixed number of queries whatever the household's size (no query per member).""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.access import Scope
-from hub.models import Concern, Household, HouseholdMembership, Link, SourceRecord
+from hub.models import Concern, Household, HouseholdMembership, Link, SourceRecord, as_utc
 from hub.queries import resolve_person
 from hub.relationships import relationships_of
 
@@ -103,7 +102,7 @@ def _summaries(session: Session, person_ids: set[int]) -> dict[int, dict]:
         entry = out[person]
         entry["by_agency"][agency] = count
         entry["total"] += count
-        latest = _aware(latest)
+        latest = as_utc(latest)
         if entry["latest"] is None or latest > entry["latest"]:
             entry["latest"] = latest
     for person, category, count in session.execute(
@@ -113,10 +112,6 @@ def _summaries(session: Session, person_ids: set[int]) -> dict[int, dict]:
     ):
         out[person]["by_category"][category] = count
     return out
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _names(session: Session, person_ids: set[int]) -> dict[int, list[str]]:

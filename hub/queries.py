@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from hub import statuses
 from hub.access import Scope
 from hub.errors import InvalidQuery, NotFound
-from hub.models import Concern, ConcernRevision, Link, Person, ReviewTask, SourceRecord
+from hub.models import Concern, ConcernRevision, Link, Person, ReviewTask, SourceRecord, as_utc
 from hub.records import current_person_id
 from hub.relationships import relationships_of
 
@@ -157,14 +157,9 @@ def person_detail(session: Session, person_id: int) -> dict:
         "local_authorities": sorted(
             {*areas, *(r.local_authority for r in records if r.local_authority)}
         ),
-        "statuses": statuses.current_statuses((c, _aware(w)) for c, w in events),
+        "statuses": statuses.current_statuses((c, as_utc(w)) for c, w in events),
         "relationships": relationships_of(session, current),
     }
-
-
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """SQLite hands back naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def review_tasks(

@@ -23,7 +23,8 @@ trap cleanup EXIT
 "$PG" status >/dev/null 2>&1 || to_stop+=("$PG")
 "$KAFKA" status >/dev/null 2>&1 || to_stop+=("$KAFKA")
 
-# Debian's Chromium for the web UI tests (apt; before the services: one apt-get at a time).
+# Debian's Chromium and DejaVu font for the browser and PDF tests (apt; before the services:
+# one apt-get at a time).
 deploy/chromium/chromium.sh ensure
 
 # Start both at once; Kafka's first start fetches its jars from Maven Central.

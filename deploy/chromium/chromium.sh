@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # chromium.sh ensure|path|version - headless Chromium for the web UI's browser tests.
 # Uses Debian's packages 'chromium' (/usr/bin/chromium) and 'chromium-driver'
-# (/usr/bin/chromedriver); `ensure` apt-installs both when either binary is missing.
+# (/usr/bin/chromedriver), and 'fonts-dejavu-core' (the chronology PDF's font; the PDF tests
+# need it); `ensure` apt-installs them when any is missing.
 # Playwright drives this browser (executable_path); nothing downloads a browser build.
 set -euo pipefail
+# shellcheck source=../apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../apt.sh"
 
 CHROMIUM=/usr/bin/chromium
 DRIVER=/usr/bin/chromedriver
-PACKAGES=(chromium chromium-driver)
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+PACKAGES=(chromium chromium-driver fonts-dejavu-core)
 
 log() { echo "chromium: $*"; }
 die() { echo "chromium: ERROR: $*" >&2; exit 1; }
@@ -15,22 +19,12 @@ die() { echo "chromium: ERROR: $*" >&2; exit 1; }
 now() { if [[ -n "${EPOCHREALTIME:-}" ]]; then echo "${EPOCHREALTIME/,/.}"; else date +%s.%N; fi; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
-IS_ROOT=0
-[[ "$(id -u)" == 0 ]] && IS_ROOT=1
 
-installed() { [[ -x "$CHROMIUM" && -x "$DRIVER" ]]; }
+installed() { [[ -x "$CHROMIUM" && -x "$DRIVER" && -f "$FONT" ]]; }
 
 install_chromium() {
-  log "$CHROMIUM or $DRIVER not found; installing Debian packages '${PACKAGES[*]}'"
-  local sudo=()
-  if (( ! IS_ROOT )); then
-    command -v sudo >/dev/null 2>&1 || die "not root and sudo unavailable; install the '${PACKAGES[*]}' packages manually"
-    sudo=(sudo -n)
-  fi
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-    || die "apt-get update failed"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${PACKAGES[@]}" \
-    || die "apt-get install ${PACKAGES[*]} failed"
+  log "$CHROMIUM, $DRIVER or $FONT not found; installing Debian packages '${PACKAGES[*]}'"
+  apt_install "${PACKAGES[@]}"
 }
 
 # The version line, e.g. "Chromium 131.0.6778.139 built on Debian ...". The wrapper script

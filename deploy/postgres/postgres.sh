@@ -6,6 +6,8 @@
 # MASH_PG_FAST=1 turns off fsync/synchronous_commit/full_page_writes (tests only).
 # As root, server commands run as the 'postgres' OS user (PostgreSQL refuses root).
 set -euo pipefail
+# shellcheck source=../apt.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../apt.sh"
 
 PGDATA_DIR="${MASH_PG_DATA_DIR:-/var/tmp/mash-hub-pg}"
 PORT="${MASH_PG_PORT:-5433}"
@@ -45,15 +47,7 @@ newest_bindir() {
 
 install_postgres() {
   log "PostgreSQL server binaries not found; installing Debian package 'postgresql'"
-  local sudo=()
-  if (( ! IS_ROOT )); then
-    command -v sudo >/dev/null 2>&1 || die "not root and sudo unavailable; install the 'postgresql' package manually"
-    sudo=(sudo -n)
-  fi
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-    || die "apt-get update failed"
-  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql \
-    || die "apt-get install postgresql failed"
+  apt_install postgresql
 }
 
 # Sets BINDIR. A data dir initialised by another major version keeps using that
