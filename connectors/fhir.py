@@ -59,12 +59,23 @@ Fields: concern ref = ``<Type>/<id>`` (else ``<Type>/<first identifier value>``)
 Flag.period.start or Observation.effectiveDateTime / effectiveInstant / effectivePeriod.start;
 summary = the resource's narrative (``text.div`` as plain text), else its type / code text;
 sensitivity ``health_confidential``; reported_at is left to default to occurred_at (a record's
-``meta.lastUpdated`` can precede the appointment it cancels). Person: source_ref = Patient.id,
+``meta.lastUpdated`` can precede the appointment it cancels); recorded_by = a role, never a name
+(see below). Person: source_ref = Patient.id,
 else its first non-NHS identifier; ``https://fhir.nhs.uk/Id/nhs-number`` identifier →
 nhs_number; official (else usual, else unlabelled) name → family, given[0], given[1:] as
 middle_names; birthDate; gender female / male / other / unknown → female / male / unknown /
 unknown; each address → line (lines and city joined), postalCode, period → valid_from /
 valid_to.
+
+recorded_by, who recorded the concern, as a role: the ``code`` (text, else the first coding's
+display) of the PractitionerRole that the Encounter's ``participant.individual``, the
+Observation's ``performer`` or the Flag's ``author`` refers to — an entry of the Bundle or a
+resource ``contained`` in the event resource — else, for an Encounter, the first
+``participant.type`` (text, else display, e.g. "primary performer") of a participant who is
+not the patient or a relative (a RelatedPerson). Cut to 120 characters, as the summary is cut
+to 4,000. Practitioner names and reference ``display`` texts are never read: staff names are
+personal data. Nothing found → none; a PractitionerRole that is not valid FHIR is passed over
+(it does not cost the concern).
 
 Times: a FHIR dateTime with a time always carries a zone (R4 requires it; one without is
 rejected by the library). A date-only value is taken as midnight UK local time
@@ -81,11 +92,11 @@ the hub needs the person), ``no_events`` (nothing at all to map in a Bundle) and
 
 Not handled: the agency is the caller's; FHIR carries no hub agency code, so ``wrong_agency``
 cannot arise. References to resources outside the Bundle are not fetched (except that a mother
-named as ``Patient/<id>`` is her record ``<id>``). ``contained`` resources, Appointment,
-EpisodeOfCare and Composition are not read. A Patient or RelatedPerson that no event needs is not
-reported even when invalid (an invalid RelatedPerson cannot link an unborn child). Several
-bookings in one Bundle each give their own concern. local_authority is left empty (FHIR
-addresses carry no ONS code).
+named as ``Patient/<id>`` is her record ``<id>``). ``contained`` resources (other than a
+PractitionerRole, for recorded_by), Appointment, EpisodeOfCare and Composition are not read. A
+Patient or RelatedPerson that no event needs is not reported even when invalid (an invalid
+RelatedPerson cannot link an unborn child). Several bookings in one Bundle each give their own
+concern. local_authority is left empty (FHIR addresses carry no ONS code).
 """
 
 from __future__ import annotations
@@ -105,6 +116,7 @@ from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.flag import Flag
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.patient import Patient
+from fhir.resources.R4B.practitionerrole import PractitionerRole
 from fhir.resources.R4B.relatedperson import RelatedPerson
 from stdnum.gb import nhs
 
@@ -121,9 +133,11 @@ MODELS: dict[str, Any] = {
     "Encounter": Encounter,
     "Flag": Flag,
     "Observation": Observation,
+    "PractitionerRole": PractitionerRole,  # read only for the role of who recorded an event
 }
 EVENT_TYPES = ("Encounter", "Flag", "Observation")
 SENSITIVITY = "health_confidential"
+MAX_RECORDED_BY = 120
 REPEATED_MISSED = 2  # this many missed appointments for one person in a Bundle → high
 _MISSED_CATEGORIES = ("was_not_brought", "did_not_attend")
 
@@ -140,7 +154,8 @@ _PREGNANCY = re.compile(r"pregnan", re.I)
 _NOT_PREGNANT = re.compile(r"\bnot pregnant\b", re.I)
 _SAFEGUARDING = re.compile(r"safeguard|child protection", re.I)
 _REFERENCE = re.compile(
-    r"(?:^|/)(Patient|RelatedPerson)/([A-Za-z0-9\-.]{1,64})(?:/_history/[A-Za-z0-9\-.]{1,64})?$"
+    r"(?:^|/)(Patient|RelatedPerson|PractitionerRole)/([A-Za-z0-9\-.]{1,64})"
+    r"(?:/_history/[A-Za-z0-9\-.]{1,64})?$"
 )
 _DATE_ERRORS = {
     "date_parsing",
@@ -195,6 +210,7 @@ class _Plan:
     summary: str
     ref: str
     revision: int
+    recorded_by: str | None = None
     extra: list[tuple[_Entry, str]] = field(default_factory=list)  # (unborn child, its ref)
     mother: _Entry | None = None
 
@@ -473,7 +489,7 @@ class _Index:
         self.entries = entries
         self.by_key: dict[str, _Entry] = {}
         for entry in entries:
-            if entry.kind not in ("Patient", "RelatedPerson"):
+            if entry.kind not in ("Patient", "RelatedPerson", "PractitionerRole"):
                 continue
             if entry.full_url:
                 self.by_key.setdefault(entry.full_url, entry)
@@ -850,6 +866,55 @@ def _narrative(div: str) -> str:
     return " ".join(" ".join(reader.parts).split())
 
 
+def _recorded_by(model: Any, kind: str, index: _Index) -> str | None:
+    """The role of who recorded the event (see the module docstring); never a name."""
+    if kind == "Encounter":
+        participants = [(p.individual, p.type or []) for p in model.participant or []]
+    elif kind == "Flag":
+        participants = [(model.author, [])]
+    else:
+        participants = [(reference, []) for reference in model.performer or []]
+    roles = [_role_code(reference, model, index) for reference, _ in participants]
+    roles += [
+        text
+        for reference, types in participants
+        if not _is_family(reference, index)
+        for text in _texts(types)
+    ]
+    role = next((role.strip() for role in roles if role and role.strip()), None)
+    return role[:MAX_RECORDED_BY].rstrip() if role else None
+
+
+def _is_family(reference: Any, index: _Index) -> bool:
+    """Whether an Encounter participant is the patient or a relative, who records nothing."""
+    if reference is None:
+        return False
+    if index.resolve(reference, ("Patient", "RelatedPerson")) is not None:
+        return True
+    return bool(re.match(r"(Patient|RelatedPerson)/", reference.reference or ""))
+
+
+def _role_code(reference: Any, model: Any, index: _Index) -> str | None:
+    """The code of the PractitionerRole a reference names, in the Bundle or contained."""
+    if reference is None:
+        return None
+    target = reference.reference or ""
+    if target.startswith("#"):
+        role = next(
+            (
+                resource
+                for resource in model.contained or []
+                if resource.get_resource_type() == "PractitionerRole" and resource.id == target[1:]
+            ),
+            None,
+        )
+    else:
+        entry = index.resolve(reference, ("PractitionerRole",))
+        role = entry.model if entry is not None else None
+    texts = _texts(role.code or []) if role is not None else []
+    return texts[0] if texts else None
+
+
 def _revision(model: Any) -> int:
     version = model.meta.versionId if model.meta is not None else None
     if version and version.isascii() and version.isdigit() and int(version) >= 1:
@@ -914,6 +979,7 @@ def _plan(entry: _Entry, index: _Index, agency: str) -> _Plan:
         summary=_summary(model, entry.kind, category),
         ref=_concern_ref(entry),
         revision=_revision(model),
+        recorded_by=_recorded_by(model, entry.kind, index),
     )
     if category == "pregnancy_booking":
         mother = index.mothers.get(subject.index) if _is_unborn(subject) else None
@@ -979,6 +1045,7 @@ def _events(plan: _Plan, agency: str, position: int) -> Iterator[dict | Rejected
                 "sensitivity": SENSITIVITY,
                 "summary": ("Entered in error: " + summary)[:4000] if plan.withdrawn else summary,
                 "action_taken": None,
+                "recorded_by": plan.recorded_by,
                 "revision": plan.revision,
                 "withdrawn": plan.withdrawn,
             },

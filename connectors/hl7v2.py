@@ -66,6 +66,11 @@ Mapping (HL7 field → canonical field):
   at least high; an admission with suspected NAI is critical).
 - sensitivity "health_confidential"; role "child" when under 18 on the day of the event, else
   none; PV1-3 point of care → action_taken "Admitted to …" for admissions.
+- recorded_by, a role and never a name: PV1-7 attending doctor present → "Attending doctor",
+  else EVN-5 operator present → "Recording clerk"; the XCN's professional suffix (XCN-21,
+  v2.5), else its degree (XCN-7), is added in brackets ("Attending doctor (MBBS)"). The XCN's
+  ID and name components (XCN-1 to XCN-6) are never copied: staff names are personal data. Cut
+  to 120 characters with "…", as the summary is cut to 4,000. Neither field → none.
 
 `mllp_handler(agency, publish)` puts `parse` behind `connectors.mllp.serve_mllp`: AA when a
 received message maps, AE with the reject's reason, field and problem when it does not.
@@ -101,6 +106,7 @@ SUPPORTED_EVENTS = ("A01", "A04", "A08", "A11")
 SUPPORTED_VERSIONS = ("2.3", "2.3.1", "2.4", "2.5", "2.5.1")
 NHS_OID = "2.16.840.1.113883.2.1.4.1"
 MAX_SUMMARY = 4000
+MAX_RECORDED_BY = 120
 
 _SEGMENT_SPLIT = re.compile(rb"\r\n|\r|\n|" + re.escape(END_BLOCK))
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{2}$")
@@ -683,6 +689,25 @@ def _addresses(pid: dict[int, list[str]], errors: _Problems, enc: _Encoding) -> 
     return out
 
 
+# Who the message names for the visit → the role recorded_by says, first found wins.
+_RECORDERS = (("PV1", 7, "Attending doctor"), ("EVN", 5, "Recording clerk"))
+
+
+def _recorded_by(message: _Message, enc: _Encoding) -> str | None:
+    """The role of whoever recorded the visit (see the module docstring). Only whether the
+    XCN names someone, and its professional suffix or degree, are read: never the name."""
+    for name, number, role in _RECORDERS:
+        for value in _value(message.first(name), number):
+            if not value.replace(enc.component, "").replace(enc.subcomponent, "").strip():
+                continue
+            qualifier = _component(value, 21, enc) or _component(value, 7, enc)
+            text = f"{role} ({qualifier})" if qualifier else role
+            if len(text) > MAX_RECORDED_BY:
+                text = text[: MAX_RECORDED_BY - 1] + "…"
+            return text
+    return None
+
+
 def _step(recorded: dt.datetime, start: dt.datetime) -> int:
     minutes = max(0, int((recorded - start).total_seconds() // 60))
     if minutes < 5000:
@@ -891,6 +916,7 @@ def _map(message: _Message, trigger: str, agency: str, payload: _Payload) -> dic
             "sensitivity": "health_confidential",
             "summary": summary,
             "action_taken": action,
+            "recorded_by": _recorded_by(message, enc),
             "revision": revision,
             "withdrawn": trigger == "A11",
         },

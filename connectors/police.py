@@ -36,6 +36,9 @@ any order, and columns not listed here are ignored. The *required* columns must 
 | summary               | the officer's account — required value; may hold commas and line breaks |
 |                       | inside a quoted field                                                 |
 | action_taken          | optional column                                                       |
+| recorded_by_role      | optional column: the recording officer's rank or role, e.g. "Police   |
+|                       | constable", "Detective sergeant" — never a name or collar number      |
+|                       | (at most 120 characters)                                              |
 | relationship_to_child | optional column, see "Relationships"                                  |
 | agency                | optional column: if not blank it must name the sending agency         |
 
@@ -48,10 +51,10 @@ the rows after a multi-line summary keep their true line numbers (the reading is
 
 The same content as incidents, each with a `persons` list; the incident keys are `agency`,
 `incident_ref`, `ppn_ref`, `record_status`, `revision`, `incident_type`, `occurred_at`,
-`reported_at`, `risk_level`, `summary`, `action_taken`; each person's keys are `person_ref`,
-`role_in_incident`, `surname`, `forenames`, `date_of_birth`, `sex`, `address`, `postcode`,
-`local_authority`, `relationship_to_child`. Values are the CSV's (strings; `revision` may be a
-number; null or a missing key = blank). Unknown keys are ignored. Two shapes are read:
+`reported_at`, `risk_level`, `summary`, `action_taken`, `recorded_by_role`; each person's keys
+are `person_ref`, `role_in_incident`, `surname`, `forenames`, `date_of_birth`, `sex`, `address`,
+`postcode`, `local_authority`, `relationship_to_child`. Values are the CSV's (strings; `revision`
+may be a number; null or a missing key = blank). Unknown keys are ignored. Two shapes are read:
 
 - a JSON array of incident objects: `Rejected.line` is the incident's position in the array
   (1-based). If the array breaks off (invalid JSON), the incidents before the break still go
@@ -117,7 +120,8 @@ refused.
   rejected too). Relationships are declared on the children's events only; the hub reads them
   from either side.
 - concern: `revision` and `record_status` withdrawn → `withdrawn: True`; `summary`,
-  `action_taken`, `reported_at` as given; `ppn_ref` is not mapped (the canonical event has no
+  `action_taken`, `reported_at` as given; `recorded_by_role` → `recorded_by` as given (blank or
+  absent → none: "Police" is not assumed); `ppn_ref` is not mapped (the canonical event has no
   field for it; the incident ref in `concern.ref` is how MASH asks police for the PPN).
 
 Rejects: the file-level and row-structure rejects ("missing_column", "invalid_csv",
@@ -187,6 +191,7 @@ INCIDENT_FIELDS = (
     "risk_level",
     "summary",
     "action_taken",
+    "recorded_by_role",
 )
 PERSON_FIELDS = (
     "person_ref",
@@ -298,6 +303,7 @@ class _Incident:
     risk: str
     summary: str
     action: str | None
+    recorded_by: str | None = None  # a rank or role, never a name
 
 
 @dataclass
@@ -339,9 +345,12 @@ def _read_incident(cells: Cells) -> _Incident | None:
     risk = cells.choice("risk_level", RISK_LEVELS, required=True)
     summary = cells.text("summary", required=True)
     action = cells.text("action_taken")
+    recorded_by = cells.text("recorded_by_role", max_len=120)
     if cells.errors or not (ref and kind and occurred and risk and summary):
         return None
-    return _Incident(ref, revision, withdrawn, kind, occurred, reported, risk, summary, action)
+    return _Incident(
+        ref, revision, withdrawn, kind, occurred, reported, risk, summary, action, recorded_by
+    )
 
 
 def _read_person(
@@ -866,6 +875,7 @@ def _submission(person: _Person, agency: str) -> dict:
             ),
             "summary": incident.summary,
             "action_taken": incident.action,
+            "recorded_by": incident.recorded_by,
             "revision": incident.revision,
             "withdrawn": incident.withdrawn,
         },

@@ -2,8 +2,9 @@
 
 The agency is the sender's (normally "school"); a file may hold several schools' rows, told
 apart by `school_urn`. The header is line 1; every column below must be in it (in any order,
-any case), though many values may be blank. An optional `agency` column, when present and not
-blank, must name the sending agency ("wrong_agency" otherwise).
+any case), though many values may be blank, except `recorded_by_role`, which is optional. An
+optional `agency` column, when present and not blank, must name the sending agency
+("wrong_agency" otherwise).
 
 | column             | value                                                                    |
 |--------------------|--------------------------------------------------------------------------|
@@ -33,6 +34,8 @@ blank, must name the sending agency ("wrong_agency" otherwise).
 | record_status      | new, amended or withdrawn (blank = new)                                  |
 | revision           | 1, 2, … (blank = 1; an amendment must give 2 or more)                     |
 | event_ref          | the SIS's id of this event, unique within the school — required           |
+| recorded_by_role   | optional column: the role of the member of staff who recorded it, e.g.    |
+|                    | "Designated safeguarding lead", "Attendance officer" — never a name       |
 
 Dates are YYYY-MM-DD or DD/MM/YYYY. An event date without a time becomes 09:00 UK time
 (Europe/London) on that day — the school day, and never a different calendar day in UTC.
@@ -67,6 +70,9 @@ The mapping, and why:
   physical abuse."), then the school's free text, then year group, preferred name and school
   URN. Over 4,000 characters in all is rejected, naming the summary column.
 - record_status/revision: amended → the given revision (2 or more), withdrawn → withdrawn=True.
+- recorded_by = recorded_by_role as written (blank or no column → none). It is a role: a name
+  of staff is personal data and does not belong in it. Over 120 characters is rejected, naming
+  the column, as other over-long text is.
 
 Rejected rows name the CSV column ("invalid_value"): blank required values, unknown codes (the
 message lists the allowed ones), impossible or future dates, an event before the date of birth,
@@ -106,7 +112,7 @@ COLUMNS = (
     "revision",
     "event_ref",
 )
-OPTIONAL_COLUMNS = ("agency",)
+OPTIONAL_COLUMNS = ("recorded_by_role", "agency")
 
 EVENT_TYPES = (
     "attendance_below_threshold",
@@ -200,6 +206,7 @@ def _row(row: CsvRow, agency: str) -> dict | Rejected:
     free_text = cells.text("summary")
     revision, withdrawn = cells.status_and_revision()
     event_ref = cells.text("event_ref", required=True, max_len=100)
+    recorded_by = cells.text("recorded_by_role", max_len=120)
 
     if (
         event_type == "persistent_absence"
@@ -260,6 +267,7 @@ def _row(row: CsvRow, agency: str) -> dict | Rejected:
             "sensitivity": "standard",
             "summary": summary,
             "action_taken": None,
+            "recorded_by": recorded_by,
             "revision": revision,
             "withdrawn": withdrawn,
         },

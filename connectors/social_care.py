@@ -1,9 +1,9 @@
 """Children's social care: a case-management system export of case events, one CSV row per event.
 
 The agency is the sender's (normally "childrens_social_care"). The header is line 1; every
-column below must be in it (any order, any case) except `middle_names` and `agency`, which are
-optional; values may be blank unless marked required. An `agency` value naming another agency
-than the sender's is rejected ("wrong_agency").
+column below must be in it (any order, any case) except `middle_names`, `recorded_by_role` and
+`agency`, which are optional; values may be blank unless marked required. An `agency` value
+naming another agency than the sender's is rejected ("wrong_agency").
 
 | column            | value                                                                     |
 |-------------------|---------------------------------------------------------------------------|
@@ -38,6 +38,8 @@ than the sender's is rejected ("wrong_agency").
 | record_status     | new, amended or withdrawn (blank = new)                                   |
 | revision          | 1, 2, … (blank = 1; an amendment must give 2 or more)                      |
 | event_ref         | the system's id of this event — required                                  |
+| recorded_by_role  | optional column: the role of the worker who recorded it, e.g. "Social     |
+|                   | worker", "Team manager" — never a name                                    |
 
 Dates are YYYY-MM-DD or DD/MM/YYYY; an event date without a time becomes 09:00 UK time
 (Europe/London) on that day.
@@ -65,6 +67,9 @@ The mapping, and why:
   started (category of abuse: neglect).", "Case closed: child died."), the worker's free text,
   then "Team: …" and "Case …". Over 4,000 characters in all is rejected, naming the summary column.
 - record_status/revision: amended → the given revision (2 or more), withdrawn → withdrawn=True.
+- recorded_by = recorded_by_role as written (blank or no column → none). It is a role: a
+  worker's name is personal data and does not belong in it. Over 120 characters is rejected,
+  naming the column, as other over-long text is.
 
 Rejected rows name the CSV column ("invalid_value"): blank required values, unknown codes (the
 message lists the allowed ones), impossible or future dates, invalid NHS numbers or UPNs, bad
@@ -100,7 +105,7 @@ COLUMNS = (
     "revision",
     "event_ref",
 )
-OPTIONAL_COLUMNS = ("middle_names", "agency")
+OPTIONAL_COLUMNS = ("middle_names", "recorded_by_role", "agency")
 
 EVENT_TYPES = (
     "referral",
@@ -244,6 +249,7 @@ def _row(row: CsvRow, agency: str) -> dict | Rejected:
     free_text = cells.text("summary")
     revision, withdrawn = cells.status_and_revision()
     event_ref = cells.text("event_ref", required=True, max_len=120)
+    recorded_by = cells.text("recorded_by_role", max_len=120)
 
     if not (surname or nhs_number or pupil_upn or cells.errors.keys() & {"nhs_number", "upn"}):
         cells.error("surname", "Required when the row has no NHS number and no UPN.")
@@ -292,6 +298,7 @@ def _row(row: CsvRow, agency: str) -> dict | Rejected:
             "sensitivity": sensitivity(event_type, outcome),
             "summary": summary,
             "action_taken": None,
+            "recorded_by": recorded_by,
             "revision": revision,
             "withdrawn": withdrawn,
         },

@@ -29,7 +29,7 @@ def adult_mental_health_profile() -> Profile:
       mha_section          2, 3, 4, 5(2), 5(4), 135, 136, 37, 37/41, CTO ("s2", "section 3"
                            also read)
       team                 the team (said in the summary)
-      notes, action, record_status, revision, agency   as for housing
+      notes, action, recorded_by_role, record_status, revision, agency   as for housing
     """
     sections: dict[str, str] = {}
     for sec in _MHA_SECTIONS:

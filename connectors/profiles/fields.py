@@ -230,6 +230,7 @@ COMMON_FIELDS: dict[str, Kind] = {
     "reported_at": MOMENT,
     "notes": TEXT,
     "action_taken": TEXT,
+    "recorded_by": TEXT,  # who recorded it, as a role ("Housing officer"): never a name
     "record_status": RECORD_STATUS,
     "revision": Number(whole=True, minimum=1, maximum=10_000),
 }

@@ -39,6 +39,8 @@ def housing_profile() -> Profile:
       arrears_weeks        weeks of rent owed: severity medium from 4, high from 8 (the mandatory
                            possession ground)
       notes, action        free text: summary and action taken
+      recorded_by_role     who recorded it, as a role ("Housing officer"), never a name →
+                           recorded_by; over 120 characters is cut, as notes and action are
       record_status        new (default), amended (needs revision ≥ 2), withdrawn
       revision             1, 2, ... (amendments)
       agency               optional; if present must say housing

@@ -11,7 +11,7 @@ from connectors.csvrows import column_name, missing_columns
 from connectors.profiles.fields import REQUIRED_VALUES, FieldError
 from connectors.profiles.profile import EventType, Profile
 from connectors.profiles.rows import Problems
-from connectors.profiles.text import clip, show
+from connectors.profiles.text import MAX_ROLE, clip, show
 
 
 def map_guarded(
@@ -199,6 +199,7 @@ def _submission(
             }
         )
     action = values.get("action_taken")
+    recorded_by = values.get("recorded_by")
     return {
         "agency": agency,
         "person": {
@@ -224,6 +225,7 @@ def _submission(
             "sensitivity": _sensitivity(event, profile, values),
             "summary": _summary(event, profile, values),
             "action_taken": clip(action) if action else None,
+            "recorded_by": clip(recorded_by, MAX_ROLE) if recorded_by else None,
             "revision": revision,
             "withdrawn": withdrawn,
         },

@@ -29,7 +29,8 @@ def probation_profile() -> Profile:
                            rosh_children), mappa_level (needs mappa_level),
                            address_change_children (moved into a household with children)
       event_date*          date or date and time (YYYY-MM-DD hh:mm[:ss], ISO 8601)
-      recorded_date, notes, action, record_status, revision, agency   as for housing
+      recorded_date, notes, action, recorded_by_role, record_status, revision, agency
+                           as for housing
     """
     rosh = Levels(
         "rosh_children", {"low": "low", "medium": "medium", "high": "high", "very high": "critical"}

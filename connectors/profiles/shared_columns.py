@@ -15,6 +15,7 @@ PERSON_COLUMNS = {
 RECORD_COLUMNS = {
     "notes": "notes",
     "action": "action_taken",
+    "recorded_by_role": "recorded_by",
     "record_status": "record_status",
     "revision": "revision",
     "agency": "agency",

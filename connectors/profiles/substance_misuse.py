@@ -22,7 +22,7 @@ def substance_misuse_profile() -> Profile:
       event_date*          a date (formats as dob) or DD/MM/YYYY hh:mm, UK local time
       recorded_date        when it was recorded
       substance            e.g. alcohol, opiates, crack cocaine (said in the summary)
-      notes, action, record_status, revision, agency   as for housing
+      notes, action, recorded_by_role, record_status, revision, agency   as for housing
     """
     return Profile(
         agency="substance_misuse",

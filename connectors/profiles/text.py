@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 MAX_TEXT = 4000  # the canonical summary and action_taken limit
+MAX_ROLE = 120  # the canonical recorded_by limit
 
 
 def norm_code(value: str) -> str:
@@ -17,9 +18,9 @@ def show(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
-def clip(text: str) -> str:
+def clip(text: str, limit: int = MAX_TEXT) -> str:
     """Free text longer than the canonical limit is cut, saying so, rather than lost."""
-    if len(text) <= MAX_TEXT:
+    if len(text) <= limit:
         return text
     marker = f" […cut: {len(text)} characters in the source]"
-    return text[: MAX_TEXT - len(marker)] + marker
+    return text[: limit - len(marker)] + marker

@@ -5,7 +5,9 @@ to nobody, made-up addresses). The Bundles cycle through what health visiting, G
 systems send about children: a health visitor home visit, missed appointments (once, and twice
 in one Bundle), a midwifery booking with the unborn child and a RelatedPerson for the mother, a
 safeguarding flag, a message Bundle, and a later Bundle marking an earlier visit as entered in
-error. `bad_bundles()` gives malformed payloads with the reject reason each must produce.
+error. Who recorded a visit or a flag is said by role (a PractitionerRole, contained in the
+home visit's Encounter or an entry beside the Flag), never by a practitioner's name.
+`bad_bundles()` gives malformed payloads with the reject reason each must produce.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ V3_ACT = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 V3_ROLE = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
 SNOMED = "http://snomed.info/sct"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
+V3_PARTICIPATION = "http://terminology.hl7.org/CodeSystem/v3-ParticipationType"
 MOTHER_EXTENSION = "https://mash-hub.example/fhir/StructureDefinition/mother"
 FIRST_DAY = dt.datetime(2026, 1, 5, 9, 30, tzinfo=UK_TIME)  # before any test's "now"
 POPULATION_REFERENCE = dt.date(2026, 1, 1)  # the population generator's "today"
@@ -125,6 +128,14 @@ def _encounter(feed: _Feed, patient: dict, when: dt.datetime, **fields: object) 
     }
 
 
+_PRIMARY_PERFORMER = {"system": V3_PARTICIPATION, "code": "PPRF", "display": "primary performer"}
+
+
+def _role(rid: str, job: str) -> dict:
+    """A PractitionerRole saying what the recorder does (no Practitioner: no name)."""
+    return {"resourceType": "PractitionerRole", "id": rid, "code": [{"text": job}]}
+
+
 # --- the scenarios, one Bundle each --------------------------------------------------------
 
 
@@ -139,6 +150,13 @@ def _health_visit(feed: _Feed, n: int, when: dt.datetime) -> dict:
         **{"class": {"system": V3_ACT, "code": "HH", "display": "home health"}},
         type=[{"text": f"Health visitor home visit: {visit}"}],
         text=_narrative(f"Health visitor home visit ({visit}). Weight and development checked."),
+        contained=[_role("recorder", "Health visitor")],
+        participant=[
+            {
+                "type": [{"coding": [_PRIMARY_PERFORMER]}],
+                "individual": {"reference": "#recorder"},
+            }
+        ],
     )
     feed.visits.append((patient, encounter))
     return _bundle("collection", patient, encounter)
@@ -221,8 +239,10 @@ def _flag(feed: _Feed, n: int, when: dt.datetime) -> dict:
         "code": {"text": "Safeguarding: child subject to a child protection plan"},
         "subject": {"reference": f"Patient/{patient['id']}"},
         "period": {"start": when.date().isoformat()},  # a date alone: UK midnight
+        "author": {"reference": "PractitionerRole/safeguarding-nurse"},
     }
-    return _bundle("batch", patient, flag)
+    role = _role("safeguarding-nurse", "Named nurse for safeguarding children")
+    return _bundle("batch", patient, flag, role)
 
 
 def _message(feed: _Feed, n: int, when: dt.datetime) -> dict:

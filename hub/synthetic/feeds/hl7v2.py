@@ -3,7 +3,7 @@
 Everything is made up: the people come from `hub.synthetic.population` (the emergency
 department's own records of them, with its recording habits: upper-case surnames, missing NHS
 numbers), the hospital is "Synthetic General Hospital" (SYNGH, sending application SYNED), and
-complaints, wards and visit numbers are invented. Deterministic for a seed.
+complaints, wards, staff and visit numbers are invented. Deterministic for a seed.
 
 - `adt_message(visit)`: one ADT message from a `Visit`; `example_visit(**changes)` gives a
   clean example to change one thing in (tests use both).
@@ -11,6 +11,8 @@ complaints, wards and visit numbers are invented. Deterministic for a seed.
   A&E attendances (A04) of children and adults, admissions (A01), updates (A08) of earlier
   visits and a cancelled visit (A11), in the order a hospital would send them, across HL7
   versions 2.3, 2.4 and 2.5, mostly in UK local time and some with explicit UTC offsets.
+  Every visit names the clerk who registered it (EVN-5) and an admission its attending doctor
+  (PV1-7), with a degree for most: the connector keeps only their roles.
 - `bad_messages()`: malformed messages, each with the reject reason it must produce.
 """
 
@@ -74,6 +76,14 @@ DIAGNOSES = {
     "wheeze": ("J45.9", "Asthma, unspecified"),
 }
 WARDS = ("Ward 4 Paediatrics", "Ward 12 Acute Medicine", "Ward 7 Surgical", "Children's Ward")
+# Invented staff, as XCN parts: doctors (ID, family, given, degree) named in PV1-7 of an
+# admission, and reception clerks (ID, family, given) named in EVN-5 of every visit.
+DOCTORS = (
+    ("C4471022", "Adeyemi", "Tolu", "MBBS"),
+    ("C5102938", "Hartley", "Fiona", "MB ChB"),
+    ("C6620417", "Brennan", "Ciaran", ""),
+)
+CLERKS = (("SYNOP014", "Pilling", "Dawn"), ("SYNOP027", "Mahmood", "Sana"))
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,8 @@ class Visit:
     ward: str = ""
     version: str = "2.4"
     control_id: str = "SYN000001"
+    attending: tuple[str, str, str, str] | None = None  # PV1-7: ID, family, given, degree
+    operator: tuple[str, str, str] | None = None  # EVN-5: ID, family, given
     with_offset: bool = False  # timestamps with an explicit +hhmm offset
 
 
@@ -137,6 +149,8 @@ def adt_message(v: Visit) -> bytes:
         v.version,
     ]
     evn = ["EVN", v.event, hl7_time(v.recorded, v.with_offset)]
+    if v.operator:
+        evn += ["", "", "^".join(escape(p) for p in v.operator)]
     identifiers = [f"{escape(v.mrn)}^^^{FACILITY}^MR"]
     if v.nhs_number:
         identifiers.append(f"{v.nhs_number}^^^NHS^NH")
@@ -148,6 +162,9 @@ def adt_message(v: Visit) -> bytes:
     pv1 = ["PV1", "1", v.patient_class] + [""] * 42
     location = f"{escape(v.ward)}^^^{FACILITY}" if v.ward else f"ED^^^{FACILITY}"
     pv1[3] = location
+    if v.attending:
+        ident, family, given, degree = (escape(p) for p in v.attending)
+        pv1[7] = f"{ident}^{family}^{given}^^^Dr^{degree}".rstrip("^")
     pv1[19] = escape(v.visit)
     pv1[44] = hl7_time(v.admit, v.with_offset)
     segments = ["|".join(msh), "|".join(evn), "|".join(pid), "|".join(pv1)]
@@ -215,6 +232,8 @@ def _base_visit(
         ward=rng.choice(WARDS) if event == "A01" else "",
         version=rng.choices(("2.3", "2.4", "2.5"), weights=(2, 5, 3))[0],
         with_offset=rng.random() < 0.2,
+        attending=DOCTORS[number % len(DOCTORS)] if event == "A01" else None,
+        operator=CLERKS[number % len(CLERKS)],
     )
 
 

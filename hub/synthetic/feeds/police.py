@@ -7,8 +7,9 @@ a visiting man, the children present — written as a police system would export
 per person per incident (CSV), or incidents each with a `persons` list (JSON). Surnames are
 upper case, dates of birth mix DD/MM/YYYY and YYYY-MM-DD, incident times mix UK local
 `DD/MM/YYYY HH:MM` and ISO 8601 with an offset, and some summaries hold commas, quotes and line
-breaks. Every tenth incident record is an amendment (revision 2, risk raised) or a withdrawal
-of an earlier one. Deterministic for a seed. Nothing here is real.
+breaks. Most incidents give the recording officer's rank (never a name). Every tenth incident
+record is an amendment (revision 2, risk raised) or a withdrawal of an earlier one.
+Deterministic for a seed. Nothing here is real.
 
 `bad_rows()` and `bad_files()` give malformed content with the reject each must produce.
 """
@@ -48,6 +49,7 @@ COLUMNS = (
     "local_authority",
     "summary",
     "action_taken",
+    "recorded_by_role",
     "relationship_to_child",
 )
 INCIDENT_KEYS = (
@@ -61,6 +63,7 @@ INCIDENT_KEYS = (
     "risk_level",
     "summary",
     "action_taken",
+    "recorded_by_role",
 )
 PERSON_KEYS = tuple(c for c in COLUMNS if c not in INCIDENT_KEYS)
 
@@ -118,6 +121,8 @@ ACTIONS = (
     "",
 )
 RISKS = {"standard": 5, "medium": 4, "high": 2}
+# The recording officer's rank, never a name; some exports leave it blank.
+RECORDED_BY = ("Police constable", "Detective constable", "Police sergeant", "")
 AMENDMENT = " UPDATE: further disclosure on follow-up visit; risk reassessed as high."
 WITHDRAWAL = "Withdrawn: recorded against the wrong family in error."
 
@@ -276,6 +281,7 @@ def _incident(
         "risk_level": risk,
         "summary": rng.choice(SUMMARIES[kind]),
         "action_taken": rng.choice(ACTIONS),
+        "recorded_by_role": RECORDED_BY[number % len(RECORDED_BY)],
         "persons": persons,
     }
 
@@ -360,6 +366,7 @@ GOOD_INCIDENT = {
     "risk_level": "medium",
     "summary": "Shouting heard by neighbours, victim has a cut lip, children in the next room.",
     "action_taken": "DASH completed; PPN submitted.",
+    "recorded_by_role": "Police constable",
 }
 GOOD_PERSONS = (
     {
@@ -467,6 +474,7 @@ def bad_rows() -> list[BadRow]:
         BadRow(_row(120, surname="NUL").replace(b"NUL", b"N\x00L"), "invalid_encoding", "line"),
         BadRow(_row(121, reported_at="2025-06-14T20:00:00+01:00"), "invalid_event", "concern"),
         BadRow(_row(122, summary="x" * 4001), "invalid_value", "summary"),
+        BadRow(_row(124, recorded_by_role="R" * 121), "invalid_value", "recorded_by_role"),
         BadRow(
             _row(123, surname="OBRIEN").replace(b"OBRIEN", b'"O"BRIEN'),  # text after a quote
             "invalid_csv",

@@ -28,8 +28,9 @@ from hub.synthetic.name_variants import NICKNAMES
 from hub.synthetic.places import LA_BY_CODE
 from hub.synthetic.population import PopulationRecord, iter_population
 
-# The export's columns, in the order the SIS writes them. (The hub does not import the
-# connectors, so the format is written down here too; a test checks the two agree.)
+# The export's columns, in the order the SIS writes them: the connector's required columns,
+# then its optional recorded_by_role. (The hub does not import the connectors, so the format is
+# written down here too; a test checks the two agree.)
 COLUMNS = (
     "upn",
     "school_urn",
@@ -54,7 +55,17 @@ COLUMNS = (
     "record_status",
     "revision",
     "event_ref",
+    "recorded_by_role",
 )
+# Who records each kind of event at school, by role (never a name).
+RECORDED_BY = {
+    "attendance_below_threshold": "Attendance officer",
+    "persistent_absence": "Attendance officer",
+    "child_missing_education": "Attendance officer",
+    "suspension": "Headteacher",
+    "permanent_exclusion": "Headteacher",
+    "dsl_concern": "Designated safeguarding lead",
+}
 
 YEAR_START = dt.date(2024, 9, 2)
 YEAR_END = dt.date(2025, 7, 18)
@@ -207,6 +218,7 @@ def _event(rng: random.Random, pupil: dict[str, str], number: int) -> dict[str, 
         "record_status": "new",
         "revision": "1",
         "event_ref": f"EV{number:06d}",
+        "recorded_by_role": RECORDED_BY[event_type],
     }
     if event_type in ("attendance_below_threshold", "persistent_absence"):
         top = 94.9 if event_type == "attendance_below_threshold" else 89.9
@@ -297,6 +309,7 @@ _GOOD = {
     "record_status": "new",
     "revision": "1",
     "event_ref": "BAD-001",
+    "recorded_by_role": "Attendance officer",
 }
 
 
@@ -332,4 +345,5 @@ def bad_rows() -> list[tuple[bytes, str]]:
             _line(summary="QUOTED", event_ref="BAD-014").replace(b"QUOTED", b'"Letter" sent'),
             "invalid_csv",
         ),  # text after a closing quote
+        (_line(recorded_by_role="R" * 121, event_ref="BAD-015"), "invalid_value"),  # too long
     ]

@@ -21,7 +21,7 @@ from hub.synthetic.feeds.schools import address_line, csv_bytes, date_text, inve
 from hub.synthetic.population import PopulationRecord
 
 # The export's columns, in the order the system writes them (a test checks that the connector
-# requires exactly these).
+# requires exactly these, besides the optional middle_names and recorded_by_role).
 COLUMNS = (
     "person_ref",
     "case_ref",
@@ -44,6 +44,7 @@ COLUMNS = (
     "record_status",
     "revision",
     "event_ref",
+    "recorded_by_role",
 )
 
 PERIOD_START = dt.date(2023, 4, 3)
@@ -58,6 +59,12 @@ TEAMS = {
     "looked_after_start": "Children Looked After Team",
     "looked_after_end": "Children Looked After Team",
     "case_closure": "Assessment Team North",
+}
+# Who records each kind of event, by role (never a name); otherwise "Social worker".
+RECORDED_BY = {
+    "child_protection_plan_start": "Child protection conference chair",
+    "child_protection_plan_end": "Child protection conference chair",
+    "case_closure": "Team manager",
 }
 SUMMARIES = {
     "referral": (
@@ -152,6 +159,7 @@ def _case_rows(
                 "outcome": outcome,
                 "category_of_abuse": abuse,
                 "worker_team": TEAMS[event_type],
+                "recorded_by_role": RECORDED_BY.get(event_type, "Social worker"),
                 "summary": rng.choice(SUMMARIES[event_type]),
                 "record_status": "new",
                 "revision": "1",
@@ -238,6 +246,7 @@ _GOOD = {
     "record_status": "new",
     "revision": "1",
     "event_ref": "BAD-001",
+    "recorded_by_role": "Social worker",
 }
 
 
@@ -278,4 +287,5 @@ def bad_rows() -> list[tuple[bytes, str]]:
         ),  # nobody to identify
         (_line(record_status="amended", revision="", event_ref="BAD-013"), "invalid_value"),
         (_line(local_authority="Leeds", event_ref="BAD-014"), "invalid_value"),  # not ONS code
+        (_line(recorded_by_role="R" * 121, event_ref="BAD-015"), "invalid_value"),  # too long
     ]

@@ -138,6 +138,86 @@ def test_a_health_visitor_home_visit_becomes_one_canonical_event():
     assert concern["sensitivity"] == "health_confidential"
     assert concern["occurred_at"] == "2026-07-01T10:15:00+01:00"
     assert concern["summary"] == "Home visit: baby & mum well."
+    assert concern["recorded_by"] is None  # the Encounter names no participant
+
+
+# --- recorded_by: a role, never a name ------------------------------------------------------
+
+PPRF = {
+    "system": "http://terminology.hl7.org/CodeSystem/v3-ParticipationType",
+    "code": "PPRF",
+    "display": "primary performer",
+}
+STAFF_NAMES = ("Okonkwo", "Chinedu", "Dr C Okonkwo")
+
+
+def practitioner(rid: str = "pr-1") -> dict:
+    name = [{"family": "Okonkwo", "given": ["Chinedu"], "prefix": ["Dr"]}]
+    return {"resourceType": "Practitioner", "id": rid, "name": name}
+
+
+def role(rid: str = "role-1", **code) -> dict:
+    return {
+        "resourceType": "PractitionerRole",
+        "id": rid,
+        "practitioner": {"reference": "Practitioner/pr-1", "display": "Dr C Okonkwo"},
+        "code": [code or {"coding": [{"code": "R1234", "display": "Health visitor"}]}],
+    }
+
+
+def recorded_by(out: list) -> str | None:
+    [event] = events(out)
+    value = event["concern"]["recorded_by"]
+    assert not any(name in str(value) for name in STAFF_NAMES)
+    return value
+
+
+def test_recorded_by_is_the_code_of_a_contained_practitioner_role_not_the_name():
+    visit = encounter(
+        contained=[role("r")],
+        participant=[
+            {
+                "type": [{"coding": [PPRF]}],
+                "individual": {"reference": "#r", "display": "Dr C Okonkwo"},
+            }
+        ],
+    )
+    assert recorded_by(run(patient(), practitioner(), visit)) == "Health visitor"
+
+
+def test_recorded_by_is_the_participant_type_when_no_role_is_given():
+    staff = {"reference": "Practitioner/pr-1", "display": "Dr C Okonkwo"}
+    visit = encounter(participant=[{"type": [{"coding": [PPRF]}], "individual": staff}])
+    assert recorded_by(run(patient(), practitioner(), visit)) == "primary performer"
+    by_text = encounter(participant=[{"type": [{"text": "School nurse"}], "individual": staff}])
+    assert recorded_by(run(patient(), by_text)) == "School nurse"
+
+
+def test_a_relative_taking_part_in_an_encounter_is_not_who_recorded_it():
+    escort = {"type": [{"text": "escort"}], "individual": {"reference": "RelatedPerson/gran"}}
+    assert recorded_by(run(patient(), encounter(participant=[escort]))) is None
+    unnamed = {"individual": {"reference": "Practitioner/pr-1", "display": "Dr C Okonkwo"}}
+    assert recorded_by(run(patient(), encounter(participant=[unnamed]))) is None
+
+
+def test_a_flag_author_and_an_observation_performer_give_their_practitioner_role():
+    sg_flag = {**flag(), "author": {"reference": "PractitionerRole/role-1"}}
+    assert recorded_by(run(patient(), sg_flag, role(text="Designated nurse"))) == (
+        "Designated nurse"
+    )
+    missed = observation("o1", "Patient/hv-1", "Was not brought")
+    missed["performer"] = [{"reference": "urn:uuid:6b1d"}, {"reference": "Practitioner/pr-1"}]
+    data = bundle(patient(), missed)
+    data["entry"].append({"fullUrl": "urn:uuid:6b1d", "resource": role()})
+    [event] = events(list(parse(json.dumps(data).encode(), "health_visitor")))
+    assert event["concern"]["recorded_by"] == "Health visitor"
+
+
+def test_a_long_role_is_cut_to_120_and_an_invalid_role_is_passed_over():
+    long = {**flag(), "author": {"reference": "PractitionerRole/role-1"}}
+    assert recorded_by(run(patient(), long, role(text="Nurse " * 40))) == ("Nurse " * 20).strip()
+    broken = {**role(), "active": "perhaps"}
+    assert recorded_by(run(patient(), long, broken)) is None
 
 
 def test_source_ref_falls_back_to_the_local_identifier_and_gender_other_is_unknown():
@@ -336,6 +416,8 @@ def test_the_synthetic_sample_maps_without_rejects_and_is_deterministic(tmp_path
     sent = {e["concern"]["ref"] for e in out if not e["concern"]["withdrawn"]}
     assert all(e["concern"]["ref"] in sent and e["concern"]["revision"] == 2 for e in withdrawn)
     assert all(e["person"]["nhs_number"] for e in out if e["person"]["role"] == "child")
+    recorders = Counter(e["concern"]["recorded_by"] for e in out)
+    assert {"Health visitor", "Named nurse for safeguarding children", None} == set(recorders)
     again = tmp_path / "again.ndjson"
     write_sample(again, seed=1, bundles=14)
     assert again.read_bytes() == path.read_bytes()

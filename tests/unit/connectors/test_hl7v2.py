@@ -69,6 +69,7 @@ def test_an_attendance_becomes_the_canonical_event():
         "sensitivity": "health_confidential",
         "summary": "A&E attendance at SYNGH: Head injury - fell.",
         "action_taken": None,
+        "recorded_by": None,
         "revision": 1,
         "withdrawn": False,
     }
@@ -90,6 +91,46 @@ def test_an_admission_of_an_adult_names_the_ward_and_is_not_a_child():
     assert event["concern"]["severity"] == "medium"
     assert event["concern"]["action_taken"] == "Admitted to Ward 12 Acute Medicine."
     assert event["concern"]["summary"].startswith("Hospital admission at SYNGH: Chest pain.")
+
+
+DOCTOR = ("C4471022", "Okonkwo", "Chinedu", "MBBS")
+CLERK = ("SYNOP099", "Fairweather", "Gwendolyn")
+
+
+@pytest.mark.parametrize(
+    ("attending", "operator", "expected"),
+    [
+        (DOCTOR, CLERK, "Attending doctor (MBBS)"),  # PV1-7 is preferred over EVN-5
+        (DOCTOR[:3] + ("",), None, "Attending doctor"),
+        (None, CLERK, "Recording clerk"),
+        (None, None, None),
+    ],
+)
+def test_recorded_by_is_the_role_of_the_staff_named_never_their_name(attending, operator, expected):
+    event = one(adt_message(example_visit(attending=attending, operator=operator)))
+    recorded_by = event["concern"]["recorded_by"]
+    assert recorded_by == expected
+    for name in ("Okonkwo", "Chinedu", "Fairweather", "Gwendolyn", "C4471022", "SYNOP099"):
+        assert name not in str(recorded_by)
+
+
+def test_recorded_by_takes_the_professional_suffix_before_the_degree_and_is_cut_to_120():
+    xcn = "C1^Okonkwo^Chinedu^^^Dr^MBBS" + "^" * 14 + "FRCEM"
+    good = adt_message(example_visit(version="2.5"))
+    raw = good.replace(b"\rPV1|1|E|ED^^^SYNGH||||", b"\rPV1|1|E|ED^^^SYNGH||||" + xcn.encode())
+    assert raw != good
+    assert one(raw)["concern"]["recorded_by"] == "Attending doctor (FRCEM)"
+    long = one(adt_message(example_visit(attending=("C1", "Okonkwo", "Chinedu", "D" * 200))))
+    recorded_by = long["concern"]["recorded_by"]
+    assert len(recorded_by) == 120 and recorded_by.startswith("Attending doctor (DDD")
+    assert recorded_by.endswith("…")
+
+
+def test_an_xcn_with_no_value_in_it_names_nobody():
+    raw = adt_message(example_visit()).replace(
+        b"\rPV1|1|E|ED^^^SYNGH||||", b"\rPV1|1|E|ED^^^SYNGH||||^^^^"
+    )
+    assert one(raw)["concern"]["recorded_by"] is None
 
 
 def test_role_is_decided_by_age_on_the_day_of_the_attendance():
@@ -433,6 +474,10 @@ def test_the_synthetic_sample_maps_completely_with_a_realistic_mix(tmp_path):
         assert (event["concern"]["revision"] == 1) is (visit.event == "A04")
         assert event["person"]["source_ref"] == f"SYNGH:{visit.mrn}"
         assert event["person"]["family_name"] == visit.family
+        expected = "Attending doctor" if visit.attending else "Recording clerk"
+        assert event["concern"]["recorded_by"].startswith(expected)
+        names = [*(visit.attending or ())[:3], *(visit.operator or ())]
+        assert not any(name in event["concern"]["recorded_by"] for name in names)
     roles = {e["person"]["role"] for e in events}
     assert roles == {"child", None}
     categories = {e["concern"]["category"] for e in events}

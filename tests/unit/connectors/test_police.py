@@ -72,6 +72,7 @@ def test_each_person_in_an_incident_becomes_one_event_with_the_mapped_values():
         "sensitivity": "standard",
         "summary": feed.GOOD_INCIDENT["summary"],
         "action_taken": "DASH completed; PPN submitted.",
+        "recorded_by": "Police constable",
         "revision": 1,
         "withdrawn": False,
     }
@@ -111,6 +112,7 @@ def test_the_csv_sample_maps_every_row_and_keeps_one_ref_per_person_across_incid
     assert {"domestic_abuse", "domestic_abuse_child_present"} <= categories
     statuses = {(e["concern"]["revision"], e["concern"]["withdrawn"]) for e in out}
     assert statuses == {(1, False), (2, False), (1, True)}
+    assert {"Police constable", None} <= {e["concern"]["recorded_by"] for e in out}
 
 
 def test_csv_json_array_and_json_lines_of_the_same_incidents_give_the_same_events():
@@ -313,6 +315,28 @@ def test_each_bad_file_gives_its_one_reject_and_keeps_the_good_items(bad):
     assert [(r.line, r.reason) for r in rejected] == [(bad.line, bad.reason)]
     assert bad.field in rejected[0].fields, rejected[0].fields
     assert len(out) - 1 == bad.events
+
+
+def test_recorded_by_is_the_officers_rank_for_every_person_and_none_when_not_given():
+    ranks = {e["concern"]["recorded_by"] for e in events(feed.csv_bytes([incident()]))}
+    assert ranks == {"Police constable"}
+    as_json = events(feed.json_bytes([incident(recorded_by_role="Detective sergeant")]))
+    assert {e["concern"]["recorded_by"] for e in as_json} == {"Detective sergeant"}
+    blank = events(feed.csv_bytes([incident(recorded_by_role="")]))
+    assert {e["concern"]["recorded_by"] for e in blank} == {None}  # "Police" is not assumed
+    without = tuple(c for c in feed.COLUMNS if c != "recorded_by_role")
+    absent = events(feed.csv_bytes([incident()], without))
+    assert {e["concern"]["recorded_by"] for e in absent} == {None}
+    no_key = incident()
+    del no_key["recorded_by_role"]
+    assert {e["concern"]["recorded_by"] for e in events(feed.json_bytes([no_key]))} == {None}
+
+
+def test_a_recorded_by_role_over_120_characters_is_rejected_naming_the_column():
+    (rejected,) = events(feed.json_bytes([incident(recorded_by_role="R" * 121)]))
+    assert rejected == Rejected(
+        1, "invalid_value", {"recorded_by_role": ["Too long: 121 characters (at most 120)."]}
+    )
 
 
 def test_missing_columns_are_named_with_the_columns_found():

@@ -842,3 +842,18 @@ def test_parse_never_raises_on_mutated_samples(key, edits):
     _check(out)
     if key[1] != "json":  # at most one item per physical line
         assert len(out) <= max(len(bytes(raw).splitlines()), 1)
+
+
+def test_the_recording_role_is_kept_as_a_role_and_absent_means_none():
+    def with_role(role: str) -> bytes:
+        row = {**{c: TENANT.get(c, "") for c in COLUMNS["housing"]}, "recorded_by_role": role}
+        return json.dumps([row]).encode()
+
+    (officer,) = run(with_role("Housing officer"), "housing")
+    assert officer["concern"]["recorded_by"] == "Housing officer"
+    (blank,) = run(with_role(""), "housing")
+    assert blank["concern"]["recorded_by"] is None
+    (without,) = run(csv_of("housing", TENANT), "housing")
+    assert without["concern"]["recorded_by"] is None
+    (long,) = run(with_role("Senior " * 40), "housing")
+    assert len(long["concern"]["recorded_by"]) <= 120

@@ -31,6 +31,7 @@ PUPIL = {
     "record_status": "new",
     "revision": "1",
     "event_ref": "EV-1",
+    "recorded_by_role": "Attendance officer",
 }
 
 
@@ -71,6 +72,7 @@ def test_a_row_becomes_the_expected_canonical_event():
         "summary": "Attendance 72.4% (41 sessions missed). Attendance letter 1 sent. Year group 7. "
         "Known at school as Ollie Nowak. School URN 103412.",
         "action_taken": None,
+        "recorded_by": "Attendance officer",
         "revision": 1,
         "withdrawn": False,
     }
@@ -205,6 +207,7 @@ def test_event_times_are_uk_local():
         ({"summary": "x" * 3990}, "summary", "at most 4000"),
         ({"pupil_ref": "P" * 101}, "pupil_ref", "Too long"),
         ({"record_status": "amended"}, "revision", "revision 2 or more"),
+        ({"recorded_by_role": "R" * 121}, "recorded_by_role", "Too long: 121 characters"),
     ],
 )
 def test_values_that_cannot_be_mapped_are_rejected_naming_the_column(change, column, says):
@@ -212,6 +215,17 @@ def test_values_that_cannot_be_mapped_are_rejected_naming_the_column(change, col
     assert isinstance(out[0], dict) and isinstance(out[2], dict)
     assert out[1].line == 3 and out[1].reason == "invalid_value"
     assert any(says in message for message in out[1].fields[column]), out[1].fields
+
+
+def test_recorded_by_is_the_staff_role_and_none_when_blank_or_the_column_is_absent():
+    dsl = {"event_type": "dsl_concern", "dsl_category": "neglect"}
+    (event,) = parse(export({**dsl, "recorded_by_role": "Designated safeguarding lead"}))
+    assert event["concern"]["recorded_by"] == "Designated safeguarding lead"
+    (blank,) = parse(export({"recorded_by_role": ""}))
+    assert blank["concern"]["recorded_by"] is None
+    without = tuple(c for c in feed.COLUMNS if c != "recorded_by_role")
+    (absent,) = parse(export({}, columns=without))
+    assert absent["concern"]["recorded_by"] is None
 
 
 def test_missing_columns_are_one_reject_at_line_1():
@@ -252,6 +266,11 @@ def test_the_sample_maps_every_row_and_each_bad_row_is_rejected_for_its_reason(t
         (first_bad_line + i, reason) for i, (_, reason) in enumerate(bad)
     ]
     assert all(e["person"]["upn"] and e["person"]["role"] == "child" for e in events)
+    assert all(
+        e["concern"]["recorded_by"] == "Designated safeguarding lead"
+        for e in events
+        if e["concern"]["category"].startswith("dsl_concern")
+    )
     summaries = " ".join(e["concern"]["summary"] for e in events)
     assert "\nPupil said 'Mum's boyfriend shouts" in summaries
     assert "'; DROP TABLE pupils;--" in summaries
@@ -264,7 +283,8 @@ def test_samples_are_deterministic_for_a_seed_and_match_the_connector_columns(tm
     assert feed.sample_bytes(5, 20) == feed.sample_bytes(5, 20)
     assert feed.sample_bytes(5, 20) != feed.sample_bytes(6, 20)
     assert len(feed.sample_rows(2, 7)) == 7
-    assert feed.COLUMNS == schools.COLUMNS
+    assert feed.COLUMNS[:-1] == schools.COLUMNS
+    assert feed.COLUMNS[-1] == "recorded_by_role" and "recorded_by_role" in schools.OPTIONAL_COLUMNS
 
 
 @settings(max_examples=200, deadline=None)

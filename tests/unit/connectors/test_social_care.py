@@ -29,6 +29,7 @@ CHILD = {
     "record_status": "",
     "revision": "",
     "event_ref": "EVT-77",
+    "recorded_by_role": "Social worker",
 }
 
 
@@ -67,6 +68,7 @@ def test_a_row_becomes_the_expected_canonical_event():
         "summary": "Assessment outcome: section 47 enquiry. Bruising to upper arm; strategy "
         "discussion held. Team: Assessment Team North. Case CASE-00891.",
         "action_taken": None,
+        "recorded_by": "Social worker",
         "revision": 1,
         "withdrawn": False,
     }
@@ -219,6 +221,7 @@ def test_who_the_row_is_about_needs_a_surname_an_nhs_number_or_a_upn():
         ({"person_ref": ""}, "person_ref", "Required"),
         ({"event_ref": ""}, "event_ref", "Required"),
         ({"record_status": "amended", "revision": ""}, "revision", "needs its revision"),
+        ({"recorded_by_role": "R" * 121}, "recorded_by_role", "Too long: 121 characters"),
     ],
 )
 def test_values_that_cannot_be_mapped_are_rejected_naming_the_column(change, column, says):
@@ -236,6 +239,16 @@ def test_middle_names_is_an_optional_column_and_missing_required_ones_stop_the_f
     out = parse(export({}, {}, columns=without))
     assert [(o.line, o.reason) for o in out] == [(1, "missing_column")]
     assert out[0].fields["header"][0] == "Missing required column(s): nhs_number, event_ref."
+
+
+def test_recorded_by_is_the_workers_role_and_none_when_blank_or_the_column_is_absent():
+    (manager,) = parse(export({"recorded_by_role": "Team manager"}))
+    assert manager["concern"]["recorded_by"] == "Team manager"
+    (blank,) = parse(export({"recorded_by_role": ""}))
+    assert blank["concern"]["recorded_by"] is None
+    without = tuple(c for c in feed.COLUMNS if c != "recorded_by_role")
+    (absent,) = parse(export({}, columns=without))
+    assert absent["concern"]["recorded_by"] is None
 
 
 def test_the_agency_is_the_senders():
@@ -272,13 +285,15 @@ def test_the_sample_maps_every_row_and_each_bad_row_is_rejected_for_its_reason(t
     assert any(e["concern"]["sensitivity"] == "restricted" for e in sample)
     assert any(e["person"]["nhs_number"] for e in sample)
     assert any(e["concern"]["revision"] > 1 or e["concern"]["withdrawn"] for e in sample)
+    assert {"Social worker", "Team manager"} <= {e["concern"]["recorded_by"] for e in sample}
 
 
 def test_samples_are_deterministic_and_use_the_connector_columns():
     assert feed.sample_bytes(4, 30) == feed.sample_bytes(4, 30)
     assert feed.sample_bytes(4, 30) != feed.sample_bytes(5, 30)
     assert len(feed.sample_rows(1, 9)) == 9
-    assert set(feed.COLUMNS) == set(social_care.COLUMNS) | {"middle_names"}
+    assert set(feed.COLUMNS) == set(social_care.COLUMNS) | {"middle_names", "recorded_by_role"}
+    assert "recorded_by_role" in social_care.OPTIONAL_COLUMNS
 
 
 @settings(max_examples=200, deadline=None)
