@@ -14,6 +14,7 @@ import json
 import math
 import multiprocessing as mp
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -212,6 +213,13 @@ def _levels_chunk(pairs: np.ndarray) -> np.ndarray:
     return out
 
 
+def _default_signals() -> None:
+    """A forked worker inherits its parent's handlers: a service that catches SIGTERM to stop
+    gracefully would leave the pool's workers deaf to the pool's own terminate()."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def levels_for(
     records: Sequence[Record],
     pairs: np.ndarray,
@@ -226,7 +234,7 @@ def levels_for(
     results: list[np.ndarray] = []
     try:
         if len(pairs) >= PARALLEL_FROM and workers > 1 and "fork" in mp.get_all_start_methods():
-            with mp.get_context("fork").Pool(workers) as pool:
+            with mp.get_context("fork").Pool(workers, initializer=_default_signals) as pool:
                 for done, chunk in enumerate(pool.imap(_levels_chunk, chunks), start=1):
                     results.append(chunk)
                     if progress:
