@@ -160,19 +160,19 @@ def record_read(
 ) -> None:
     """Audit a read: written once the request's reads are done, in one short transaction,
     before the response leaves (`write_reads`). If it cannot be written the reader gets a 500,
-    not the data. The audit chain is appended under one lock; holding it only for this insert,
-    not for the reads, is what lets many readers work at once."""
+    not the data. Reads go to the audit inbox, which takes no lock, so many readers never queue
+    behind each other or behind a change holding the audit lock; see `hub.audit`."""
     g.setdefault("audit_reads", []).append(_entry(action, subject_type, subject_id, detail, None))
 
 
 def write_reads(response):
-    """after_request: the request's read entries, in order (an error raised here becomes a 500
-    in place of the response)."""
+    """after_request: the request's read entries, in order, onto the chain if the audit lock
+    is free (usually it is), else into the audit inbox for the next sealer: nobody waits here
+    (`audit.append_reads`). An error raised here becomes a 500 in place of the response."""
     pending = g.pop("audit_reads", None)
     if pending and response.status_code < 400:
         with hub().sessions() as own, own.begin():
-            for fields in pending:
-                audit.record(own, **fields)
+            audit.append_reads(own, pending)
     return response
 
 

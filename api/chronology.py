@@ -21,7 +21,6 @@ from hub.models import Link, SourceRecord
 from hub.schemas import AGENCIES, SEVERITIES
 
 bp = Blueprint("chronology", __name__, url_prefix="/api/v1/persons")
-_PAGE = TimelinePageSchema()
 MAX_EXPORT = 5000
 
 
@@ -78,8 +77,8 @@ def visible_timeline(session: Session, who: Actor, person_id: int, query: dict) 
     result = queries.timeline(
         session, person_id, query["page"], query["per_page"], filter_of(query), current
     )
-    body = _PAGE.dump(result)
-    body["items"] = [shown(who, entry) for entry in body["items"]]
+    body = _page(result)
+    body["items"] = [shown(who, entry) for entry in result.items]
     record_read("read_timeline", "person", current, {"page": query["page"]})
     return body
 
@@ -140,7 +139,18 @@ def _all_entries(session: Session, who: Actor, person_id: int, current: int, que
         raise ValidationError(
             {"to": [f"{found.total} concerns: narrow the dates or agencies to {MAX_EXPORT}."]}
         )
-    return [shown(who, entry) for entry in _PAGE.dump(found)["items"]]
+    return [shown(who, entry) for entry in found.items]
+
+
+def _page(result: queries.Page) -> dict:
+    """TimelinePageSchema's shape; its items are already plain (queries.timeline)."""
+    return {
+        "person_id": result.person_id,
+        "requested_id": result.requested_id,
+        "total": result.total,
+        "page": result.page,
+        "per_page": result.per_page,
+    }
 
 
 def _described(query: dict) -> dict[str, str]:

@@ -123,8 +123,8 @@ def markdown(result: dict[str, Any], generate_json: Path | None = None) -> str:
             "",
             "Every probe once through the app in-process before the runs (Flask test client, one"
             " client, no HTTP, no gunicorn); statements per request by kind (auth = token lookup,"
-            " audit = lock + last entry + insert, person lookup = `session.get(Person)` and"
-            " `current_person_id` steps):",
+            " audit = the inbox insert and, when the lock is free, the seal into the chain;"
+            " person lookup = the person's forwarding id):",
             "",
             "| scenario | requests | p50 ms | p99 ms | statements (mean / max) | by kind (mean) |"
             " results (mean, empty) |",

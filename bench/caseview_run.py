@@ -182,7 +182,7 @@ def _is_auth(sql: str) -> bool:
 
 
 def _is_audit(sql: str) -> bool:
-    return "audit_events" in sql or "pg_advisory" in sql
+    return "audit_events" in sql or "audit_inbox" in sql or "pg_advisory" in sql
 
 
 def endpoint_statements(statements: list[Statement]) -> list[Statement]:

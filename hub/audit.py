@@ -2,9 +2,21 @@
 
 Each entry's `entry_hash` is SHA-256 over a canonical serialisation (sorted-key JSON tagged with
 FORMAT) of its own fields plus `prev_hash`, the previous entry's hash (GENESIS for the first).
-Ids are contiguous: `record()` takes the next id itself, under a lock, so a gap means a deletion.
-The database refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) on `audit_events` through
-triggers (migration 0007); the chain catches whoever disables them first.
+Ids are contiguous: entries get the next id under a lock (`record`, `seal`), so a gap means a
+deletion. The database refuses UPDATE, DELETE (and on PostgreSQL TRUNCATE) on `audit_events`
+through triggers (migration 0007); the chain catches whoever disables them first.
+
+Two ways in. A change (a merge, a decision, a purge) calls `record` in its own transaction: it
+takes the audit lock, waiting for it, and the entry is chained when the change commits. A read
+(every GET of a case) must not queue behind that lock, so it calls `append_unsealed`: the entry
+goes into `audit_inbox` with no lock, and `seal` later moves inbox entries into the chain in
+inbox order, keeping the time of the read as `at`. Sealing happens in the reading request's own
+transaction when the lock is free (the common case), else at the next request that finds it
+free, the next change (`record` seals the inbox before its own entry), an auditor's `search`,
+or `mash audit seal`. So the window is short, but be honest about it: until it is sealed an
+entry is protected only by the inbox's refusal of UPDATE (migration 0011); someone with write
+access to the database can DELETE an unsealed entry, and `verify` cannot tell. `verify` reports
+how many entries are waiting.
 
 What the chain cannot show on its own: removal of the newest entries, or a wholesale rewrite of
 every hash from some point on. Keeping a copy of the latest `entry_hash` elsewhere closes that.
@@ -20,19 +32,21 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, Select, select, text
+from sqlalchemy import Engine, Select, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from hub.models import AuditEvent, utcnow
+from hub.models import AuditEvent, AuditInboxEntry, utcnow
 
 FORMAT = "v1"
 GENESIS = "0" * 64
 # pg_advisory_xact_lock key that serialises appends ("MASHAUDT" in ASCII).
 LOCK_KEY = 0x4D41534841554454
 MAX_PAGE = 1000
+# Inbox entries sealed per statement.
+SEAL_BATCH = 1000
 # How far from its own id `verify` looks for the id an entry was written under (reordering).
 REORDER_WINDOW = 16
 
@@ -53,12 +67,14 @@ _HASHED = (
 @dataclass(frozen=True)
 class VerifyResult:
     """`count` is how many entries were found intact (all of them when `ok`); otherwise
-    `entry_id` is where the chain breaks and `reason` says how, in words."""
+    `entry_id` is where the chain breaks and `reason` says how, in words. `unsealed` is how
+    many entries wait in the inbox, not yet in the chain (and so not checked)."""
 
     ok: bool
     count: int
     entry_id: int | None = None
     reason: str | None = None
+    unsealed: int = 0
 
 
 def iso_utc(at: dt.datetime) -> str:
@@ -84,10 +100,62 @@ def _as_json(detail: dict | None) -> dict:
     return json.loads(json.dumps(detail or {}, allow_nan=False))
 
 
-def _lock(session: Session) -> None:
-    if session.connection().dialect.name == "postgresql":
+def _lock(session: Session, *, wait: bool = True) -> bool:
+    """Take the audit lock until the transaction ends; False if `wait` is off and another
+    transaction holds it."""
+    if session.connection().dialect.name != "postgresql":
+        # SQLite: every transaction begins IMMEDIATE (hub.db), so writers are already one at a
+        # time; a writer that raced us anyway fails on the primary key instead.
+        return True
+    if wait:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-    # SQLite: one writer at a time; a writer that raced us fails on the primary key instead.
+        return True
+    return bool(session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY}))
+
+
+def _entry(
+    *,
+    actor: str,
+    role: str | None,
+    action: str,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    detail: dict | None = None,
+    remote_addr: str | None = None,
+    reason: str | None = None,
+) -> dict[str, Any]:
+    """The fields of one entry but `id` and `at`, with `detail` as the database will hold it."""
+    return {
+        "actor": actor,
+        "role": role,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "detail": _as_json(detail),
+        "remote_addr": remote_addr,
+        "reason": reason,
+    }
+
+
+def _tail(session: Session) -> tuple[int, str]:
+    """The id and hash of the newest sealed entry: (0, GENESIS) for an empty trail."""
+    last = session.execute(
+        select(AuditEvent.id, AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
+def _chain(entries: Iterable[dict], tail: tuple[int, str]) -> list[dict]:
+    """Number `entries` (each with the _HASHED fields but `id`) on from `tail` and hash each
+    onto the one before: rows for audit_events. Only under the audit lock."""
+    rows, (last_id, prev_hash) = [], tail
+    for entry in entries:
+        last_id += 1
+        fields = {**entry, "id": last_id}
+        entry_hash = compute_hash(fields, prev_hash)
+        rows.append({**fields, "prev_hash": prev_hash, "entry_hash": entry_hash})
+        prev_hash = entry_hash
+    return rows
 
 
 def record(
@@ -102,40 +170,101 @@ def record(
     remote_addr: str | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Append one entry in the caller's transaction. On PostgreSQL this holds the audit lock
-    until that transaction ends, so keep it near the end of the unit of work."""
+    """Append one entry to the chain in the caller's transaction (for changes: a change and its
+    entry land together). On PostgreSQL this waits for the audit lock and holds it until that
+    transaction ends, so keep it near the end of the unit of work. Whatever waits in the inbox
+    is sealed first, so the trail stays close to time order."""
+    entry = _entry(
+        actor=actor,
+        role=role,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
+        remote_addr=remote_addr,
+        reason=reason,
+    )
     _lock(session)
-    last = session.execute(
-        select(AuditEvent.id, AuditEvent.entry_hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).first()
-    last_id, prev_hash = (last[0], last[1]) if last else (0, GENESIS)
-    fields = {
-        "id": last_id + 1,
-        "at": utcnow(),
-        "actor": actor,
-        "role": role,
-        "action": action,
-        "subject_type": subject_type,
-        "subject_id": subject_id,
-        "detail": _as_json(detail),
-        "remote_addr": remote_addr,
-        "reason": reason,
-    }
-    event = AuditEvent(**fields, prev_hash=prev_hash, entry_hash=compute_hash(fields, prev_hash))
+    _seal_locked(session)
+    (row,) = _chain([{**entry, "at": utcnow()}], _tail(session))
+    event = AuditEvent(**row)
     session.add(event)
     session.flush()
     return event
 
 
+def append_unsealed(session: Session, entries: list[dict]) -> None:
+    """Add entries (each the keyword arguments of `record`) to the inbox in the caller's
+    transaction, with no lock: nobody waits. `at` is now. They join the chain when sealed."""
+    if not entries:
+        return
+    rows = [{**_entry(**entry), "at": utcnow()} for entry in entries]
+    session.execute(insert(AuditInboxEntry), rows)
+
+
+def append_reads(session: Session, entries: list[dict]) -> None:
+    """Audit reads without waiting: straight onto the chain when the audit lock is free (the
+    inbox sealed first), else into the inbox for the next sealer."""
+    if not entries:
+        return
+    if not _lock(session, wait=False):
+        append_unsealed(session, entries)
+        return
+    _seal_locked(session)
+    now = utcnow()
+    rows = _chain([{**_entry(**entry), "at": now} for entry in entries], _tail(session))
+    session.execute(insert(AuditEvent), rows)
+
+
+def seal(session: Session, *, wait: bool) -> int:
+    """Move the inbox into the chain in the caller's transaction, oldest first, each entry
+    keeping its own `at`; how many were sealed. With `wait` off, give up at once (0) if another
+    transaction holds the audit lock: it, or the next one to get the lock, will seal them.
+    Entries of transactions not yet committed stay for a later seal."""
+    if not _lock(session, wait=wait):
+        return 0
+    return _seal_locked(session)
+
+
+def _seal_locked(session: Session) -> int:
+    columns = [getattr(AuditInboxEntry, name) for name in _HASHED if name != "id"]
+    sealed, tail = 0, None
+    while True:
+        batch = session.execute(
+            select(AuditInboxEntry.id, *columns).order_by(AuditInboxEntry.id).limit(SEAL_BATCH)
+        ).all()
+        if not batch:
+            return sealed
+        if tail is None:
+            tail = _tail(session)
+        entries = [dict(row._mapping) for row in batch]
+        inbox_ids = [entry.pop("id") for entry in entries]
+        rows = _chain(entries, tail)
+        session.execute(insert(AuditEvent), rows)
+        # By id, never by range: an entry committed meanwhile with a lower id is not sealed yet.
+        session.execute(delete(AuditInboxEntry).where(AuditInboxEntry.id.in_(inbox_ids)))
+        sealed += len(rows)
+        tail = (rows[-1]["id"], rows[-1]["entry_hash"])
+        if len(batch) < SEAL_BATCH:  # what arrives meanwhile waits for the next seal
+            return sealed
+
+
+def unsealed(session: Session) -> int:
+    """How many entries wait in the inbox (committed ones, and the caller's own)."""
+    return session.scalar(select(func.count()).select_from(AuditInboxEntry)) or 0
+
+
 def verify(session: Session, batch: int = 1000) -> VerifyResult:
-    """Walk the chain in id order and report the first problem found."""
+    """Walk the chain in id order and report the first problem found, and how many entries
+    wait unsealed in the inbox (which the chain does not protect yet)."""
     columns = [getattr(AuditEvent, name) for name in _HASHED]
     rows = session.execute(
         select(*columns, AuditEvent.prev_hash, AuditEvent.entry_hash)
         .order_by(AuditEvent.id)
         .execution_options(yield_per=batch)
     )
-    return check_chain(row._mapping for row in rows)
+    result = check_chain(row._mapping for row in rows)
+    return replace(result, unsealed=unsealed(session))
 
 
 def check_chain(entries: Iterable[Any]) -> VerifyResult:
@@ -201,7 +330,12 @@ def search(
     """Entries newest first, as plain JSON-ready dicts (`at` an ISO-8601 UTC string; keys: id,
     at, actor, role, action, subject_type, subject_id, detail, remote_addr, reason, prev_hash,
     entry_hash). `since` is inclusive, `until` exclusive; `limit` is capped at MAX_PAGE. For the
-    next page pass `before_id` = the last id of this one."""
+    next page pass `before_id` = the last id of this one.
+
+    The inbox is sealed first (waiting for the audit lock), so an auditor sees every read
+    committed so far, chained. That is a write in the caller's transaction: commit it (the API
+    searches inside `session.begin()`); a caller that does not only sees the entries."""
+    seal(session, wait=True)
     statement: Select = select(AuditEvent)
     for column, value in (
         (AuditEvent.actor, actor),
@@ -236,3 +370,9 @@ def as_dict(event: AuditEvent) -> dict:
 def verify_engine(engine: Engine) -> VerifyResult:
     with Session(engine) as session:
         return verify(session)
+
+
+def seal_engine(engine: Engine) -> int:
+    """Seal the whole inbox in a transaction of its own, waiting for the lock if need be."""
+    with Session(engine) as session, session.begin():
+        return seal(session, wait=True)

@@ -424,7 +424,8 @@ def audit_group() -> None:
 
 @audit_group.command("verify")
 def audit_verify() -> None:
-    """Check every entry of the audit trail; exit 1 at the first edit, deletion or reordering."""
+    """Check every entry of the audit trail; exit 1 at the first edit, deletion or reordering.
+    Also says how many entries wait in the inbox, not yet sealed into the chain."""
     from hub.audit import verify_engine
     from hub.db import make_engine
     from hub.migrate import upgrade
@@ -439,9 +440,37 @@ def audit_verify() -> None:
         engine.dispose()
     if result.ok:
         click.echo(f"audit trail intact: {result.count} entries")
-        return
-    click.echo(f"audit trail broken at entry {result.entry_id}: {result.reason}")
-    sys.exit(1)
+    else:
+        click.echo(f"audit trail broken at entry {result.entry_id}: {result.reason}")
+    if result.unsealed:
+        click.echo(
+            f"{_entries(result.unsealed)} not yet sealed (in the inbox, not checked): "
+            "`mash audit seal` chains them"
+        )
+    if not result.ok:
+        sys.exit(1)
+
+
+@audit_group.command("seal")
+def audit_seal() -> None:
+    """Seal the audit inbox: chain every entry waiting there (waits for the audit lock)."""
+    from hub.audit import seal_engine
+    from hub.db import make_engine
+    from hub.migrate import upgrade
+
+    engine = make_engine(Settings.from_env())
+    try:
+        if engine.dialect.name == "sqlite":
+            upgrade(engine)
+        with console.status("sealing the audit inbox"):
+            sealed = seal_engine(engine)
+    finally:
+        engine.dispose()
+    click.echo(f"sealed {_entries(sealed)} into the audit trail")
+
+
+def _entries(count: int) -> str:
+    return f"{count} entry" if count == 1 else f"{count} entries"
 
 
 main.add_command(users)

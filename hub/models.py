@@ -333,7 +333,8 @@ class DeclaredRelationship(Base):
 
 class AuditEvent(Base):
     """One entry of the append-only, hash-chained audit trail: write it with `hub.audit.record`
-    (which picks the id and the hashes), never directly."""
+    or seal it in from the inbox with `hub.audit.seal` (which pick the id and the hashes),
+    never directly."""
 
     __tablename__ = "audit_events"
 
@@ -349,6 +350,26 @@ class AuditEvent(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditInboxEntry(Base):
+    """An audit entry waiting to be sealed into the chain (`audit_events`): written by
+    `hub.audit.append_unsealed` without the audit lock, moved out by `hub.audit.seal`. Its id
+    is only the order of arrival; the entry gets its chain id when sealed. The database refuses
+    UPDATE (migration 0011); DELETE is how sealing moves a row out."""
+
+    __tablename__ = "audit_inbox"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str | None] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(60))
+    subject_type: Mapped[str | None] = mapped_column(String(40))
+    subject_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSONType, default=dict)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
 
 
 class DeadLetter(Base):

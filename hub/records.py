@@ -77,12 +77,13 @@ def _refresh(record: SourceRecord, details: dict) -> None:
             record.addresses.append(SourceAddress(**address))
 
 
-def _prepared(
+def prepared_record(
     record_id: int,
     agency: str,
     fields: dict,
     latest: tuple[str | None, str | None] | None,
 ) -> Record:
+    """The engine's view of a record given as plain fields and its latest (line, postcode)."""
     line, postcode = latest or (None, None)
     return prepare(
         {
@@ -98,7 +99,7 @@ def _prepared(
 def matching_record(record: SourceRecord) -> Record:
     """The engine's view of a source record (its latest address)."""
     latest = record.addresses[-1] if record.addresses else None
-    return _prepared(
+    return prepared_record(
         record.id,
         record.agency_code,
         {name: getattr(record, name) for name in PERSON_FIELDS},
@@ -182,7 +183,7 @@ class Candidates:
         for person_id, record_id, agency, *values in rows:
             fields = dict(zip(PERSON_FIELDS, values, strict=True))
             self.records[person_id].append(
-                _prepared(record_id, agency, fields, latest.get(record_id))
+                prepared_record(record_id, agency, fields, latest.get(record_id))
             )
 
     def of(self, keys: Iterable[str]) -> list[tuple[Hashable, Record]]:

@@ -12,24 +12,28 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy.orm import Session
 from stdnum.gb import nhs, upn
 
 from hub.access import Scope
 from hub.errors import InvalidQuery
 from hub.models import BlockingKey, Link, SourceAddress, SourceRecord
-from hub.records import matching_record
+from hub.records import PERSON_FIELDS, prepared_record
 from hub.schemas import UK_POSTCODE
 from matching import search as ranking
 from matching.model import Model
 from matching.normalise import name_key
-from matching.record import prepare
+from matching.record import Record, prepare
 
 SEARCH_LIMIT = 50
 MAX_CANDIDATES = 200  # per precise way in: each candidate is ranked in Python, with the model
-FEW = 50  # per fallback way in (one name only)
-FALLBACK_BELOW = 5  # hits from the precise ways under which the fallbacks are tried
+NEAREST = 60  # from the blocking keys, shared among them: a common name's block holds thousands
+MIN_PER_KEY = 5
+FEW = 50  # per fallback way in
+FALLBACK_BELOW = 5  # hits from the precise ways under which the fallbacks are tried,
+# unless one of them agrees with everything typed:
+AGREES = {"exact", "middle_name_or_swapped", "swapped_with_given", "same_address", "same_postcode"}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _POSTCODE_IN_TEXT = re.compile(r"\b" + UK_POSTCODE.strip("^$").replace(" ?", r"\s*") + r"\b")
 
@@ -81,22 +85,24 @@ def _parse_date(word: str) -> dt.date | None:
 
 def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
     """Persons in scope matching the query, best first: each with its score, why, and the
-    records that matched. The fallback ways in (records sharing only one of the names typed)
-    are tried only when the precise ways find few: they are the costly ones."""
+    records that matched (plain rows: id, agency_code, source_ref, the person fields,
+    person_id). The fallback ways in (names by their spelling, records sharing only one of the
+    names typed) are tried only when the precise ways find few: they are the costly ones."""
     terms = parse_query(q)
-    precise, fallback = _ways_in(terms, session.get_bind().dialect.name)
+    dialect = session.get_bind().dialect.name
+    precise, fallback = _ways_in(terms, dialect)
     records = _candidates(session, precise, scope)
     hits = _hits(model, terms, records)
-    if len(hits) < FALLBACK_BELOW and fallback:
+    if fallback and len(hits) < FALLBACK_BELOW and not any(map(_agrees, hits.values())):
         known = {r.id for r in records}
         records += [r for r in _candidates(session, fallback, scope) if r.id not in known]
         hits = _hits(model, terms, records)
     persons: dict[int, dict] = {}
     for record in sorted(records, key=lambda r: (-hits.get(r.id, (0,))[0], r.id)):
-        if record.id not in hits or record.link is None:
+        if record.id not in hits:
             continue
         score, why = hits[record.id]
-        pid = record.link.person_id  # links move with merges: always the current person
+        pid = record.person_id  # links move with merges: always the current person
         entry = persons.setdefault(
             pid, {"person_id": pid, "score": score, "why": _why(why), "records": []}
         )
@@ -104,11 +110,17 @@ def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
     return list(persons.values())[:SEARCH_LIMIT]
 
 
-def _hits(model: Model, terms: SearchTerms, records: list[SourceRecord]) -> dict[int, tuple]:
+def _hits(model: Model, terms: SearchTerms, records: list[Candidate]) -> dict[int, tuple]:
     if terms.nhs_number or terms.upn:
         field = "nhs_number" if terms.nhs_number else "upn"
         return {r.id: (100.0, ((field, "exact"),)) for r in records}
     return _ranked(model, terms, records)
+
+
+def _agrees(hit: tuple) -> bool:
+    """Every field typed agrees at its best level (names swapped count): the searcher has
+    found whom they typed, so there is no need to look further by spelling."""
+    return all(level in AGREES for _, level in hit[1])
 
 
 def _why(reasons) -> list[dict]:
@@ -131,8 +143,8 @@ def _queries(terms: SearchTerms) -> list:
     return [prepare({**base, "given_name": names[0], "family_name": " ".join(names[1:])})]
 
 
-def _ranked(model: Model, terms: SearchTerms, records: list[SourceRecord]) -> dict[int, tuple]:
-    views = [matching_record(r) for r in records]
+def _ranked(model: Model, terms: SearchTerms, records: list[Candidate]) -> dict[int, tuple]:
+    views = [r.view for r in records]
     best: dict[int, tuple] = {}
     for query in _queries(terms):
         for hit in ranking.rank(model, query, views):
@@ -142,57 +154,138 @@ def _ranked(model: Model, terms: SearchTerms, records: list[SourceRecord]) -> di
     return best
 
 
-def _candidates(session: Session, ways: list[tuple], scope: Scope) -> list[SourceRecord]:
-    """Records in scope found by any of `ways`: each has its own limit, so a common family name
-    cannot crowd out the records that share a precise key."""
-    ids: set[int] = set()
-    for found, nearest_first, limit in ways:
-        linked = (
-            select(SourceRecord.id)
-            .join(Link, Link.source_record_id == SourceRecord.id)
-            .where(found, scope(Link.person_id))
-            .order_by(*nearest_first, SourceRecord.id.desc())
-            .limit(limit)
+@dataclass(frozen=True)
+class Candidate:
+    """A record found, as shown (id, agency_code, source_ref, the person fields) and as the
+    matcher sees it (`view`), with the person it is linked to."""
+
+    id: int
+    agency_code: str
+    source_ref: str
+    person_id: int
+    given_name: str | None
+    middle_names: str | None
+    family_name: str | None
+    date_of_birth: dt.date | None
+    local_authority: str | None
+    view: Record
+
+
+_SHOWN = (
+    SourceRecord.id,
+    SourceRecord.agency_code,
+    SourceRecord.source_ref,
+    Link.person_id,
+    *(getattr(SourceRecord, name) for name in PERSON_FIELDS),
+)
+
+
+def _candidates(session: Session, ways: list[tuple], scope: Scope) -> list[Candidate]:
+    """Records in scope found by any of `ways`, in one statement: each way has its own limit,
+    so a common family name cannot crowd out the records that share a precise key. Plain
+    rows, not ORM objects: a search reads up to a few hundred and keeps a few."""
+    if not ways:
+        return []
+    found = union(
+        *(
+            select(
+                select(SourceRecord.id)
+                .join(Link, Link.source_record_id == SourceRecord.id)
+                .where(condition, scope(Link.person_id, SourceRecord.local_authority))
+                .order_by(*nearest_first, SourceRecord.id.desc())
+                .limit(limit)
+                .subquery()
+            )
+            for condition, nearest_first, limit in ways
         )
-        ids.update(session.scalars(linked))
-    return list(
-        session.scalars(
-            select(SourceRecord)
-            .options(selectinload(SourceRecord.addresses), selectinload(SourceRecord.link))
-            .where(SourceRecord.id.in_(sorted(ids)))
-        )
+    )
+    rows = session.execute(
+        select(*_SHOWN)
+        .join(Link, Link.source_record_id == SourceRecord.id)
+        .where(SourceRecord.id.in_(found))
+    ).all()
+    latest = _latest_addresses(session, [row.id for row in rows])
+    return [_candidate(row, latest.get(row.id)) for row in rows]
+
+
+def _latest_addresses(session: Session, ids: list[int]) -> dict[int, tuple]:
+    """(line, postcode) of each record's newest address, as the matcher compares them."""
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(SourceAddress.source_record_id, SourceAddress.line, SourceAddress.postcode)
+        .where(SourceAddress.source_record_id.in_(ids))
+        .order_by(SourceAddress.id)
+    )
+    return {record_id: (line, postcode) for record_id, line, postcode in rows}
+
+
+def _candidate(row, latest: tuple | None) -> Candidate:
+    fields = {name: getattr(row, name) for name in PERSON_FIELDS}
+    return Candidate(
+        id=row.id,
+        agency_code=row.agency_code,
+        source_ref=row.source_ref,
+        person_id=row.person_id,
+        given_name=row.given_name,
+        middle_names=row.middle_names,
+        family_name=row.family_name,
+        date_of_birth=row.date_of_birth,
+        local_authority=row.local_authority,
+        view=prepared_record(row.id, row.agency_code, fields, latest),
     )
 
 
 def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]]:
-    """(condition, ordering, limit) for each way in, precise and fallback. The precise ways
-    (identifiers, shared blocking keys, an address, a date of birth, every name word) take up
-    to MAX_CANDIDATES; the fallbacks, for a name misspelt past its sound (records sharing just
-    one of the names), take a few, nearest in spelling first where the database can say
-    (PostgreSQL's pg_trgm `similarity`)."""
+    """(condition, ordering, limit) for each way in, precise and fallback.
+
+    Precise: the names exactly as typed (either order); the blocking keys a matching record
+    would share (sound-alikes, nicknames, transliterations), newest first; the postcode and
+    the date of birth, nearest in spelling to the names typed first where the database can
+    say (PostgreSQL's pg_trgm `similarity`; these sets are small). A sound-alike block can hold
+    thousands of records of a common name: it gives its newest NEAREST in scope, and the date
+    of birth or postcode narrows the search. Fallbacks, for names typed in part or misspelt
+    past their sound (names starting with the words typed; records sharing just one of the
+    names): FEW each, nearest in spelling first."""
     if terms.nhs_number:
         return [(SourceRecord.nhs_number == terms.nhs_number, (), MAX_CANDIDATES)], []
     if terms.upn:
         return [(SourceRecord.upn == terms.upn, (), MAX_CANDIDATES)], []
+    spelling = ()
+    if terms.names and dialect == "postgresql":
+        both = func.concat_ws(" ", SourceRecord.given_key, SourceRecord.family_key)
+        spelling = (func.similarity(both, " ".join(terms.names)).desc(),)
     keys = sorted({k for query in _queries(terms) for k in ranking.query_keys(query)})
-    by_key = select(BlockingKey.source_record_id).where(BlockingKey.key.in_(keys))
-    precise: list[tuple] = [(SourceRecord.id.in_(by_key), (), MAX_CANDIDATES)]
+    per_key = max(MIN_PER_KEY, NEAREST // max(1, len(keys)))
+    precise: list[tuple] = [(SourceRecord.id.in_(_filed_under(key)), (), per_key) for key in keys]
+    if len(terms.names) > 1:
+        given, family = terms.names[0], " ".join(terms.names[1:])
+        exactly = or_(
+            and_(SourceRecord.family_key == family, SourceRecord.given_key == given),
+            and_(SourceRecord.family_key == given, SourceRecord.given_key == family),
+        )
+        precise.append((exactly, (), FEW))
     if terms.postcode:
         at = select(SourceAddress.source_record_id).where(SourceAddress.postcode == terms.postcode)
-        precise.append((SourceRecord.id.in_(at), (), MAX_CANDIDATES))
+        precise.append((SourceRecord.id.in_(at), spelling, FEW))
     if terms.date_of_birth:
-        precise.append((SourceRecord.date_of_birth == terms.date_of_birth, (), MAX_CANDIDATES))
+        born = SourceRecord.date_of_birth == terms.date_of_birth
+        precise.append((born, spelling, FEW))
     if not terms.names:
         return precise, []
-    precise.append((_names_start(terms.names), (), MAX_CANDIDATES))
     given, family = terms.names[0], terms.names[-1]
     fallback = [
-        (SourceRecord.family_key == family, _nearest(SourceRecord.given_key, given, dialect), FEW)
+        (_names_start(terms.names), spelling, FEW),
+        (SourceRecord.family_key == family, _nearest(SourceRecord.given_key, given, dialect), FEW),
     ]
     if len(terms.names) > 1:
-        nearest = _nearest(SourceRecord.family_key, family, dialect)
-        fallback.append((SourceRecord.given_key == given, nearest, FEW))
+        closest = _nearest(SourceRecord.family_key, family, dialect)
+        fallback.append((SourceRecord.given_key == given, closest, FEW))
     return precise, fallback
+
+
+def _filed_under(key: str):
+    return select(BlockingKey.source_record_id).where(BlockingKey.key == key)
 
 
 def _nearest(column, word: str, dialect: str) -> tuple:

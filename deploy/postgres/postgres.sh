@@ -121,6 +121,12 @@ max_connections = 200
 logging_collector = off
 log_min_messages = warning
 log_line_prefix = '%m [%p] %q%u@%d '
+# The hub's reads are short index lookups over data held in memory, many at once on few
+# cores: plan them as such (random reads cost little; no parallel workers per query).
+random_page_cost = 1.1
+max_parallel_workers_per_gather = 0
+jit = off
+shared_buffers = ${MASH_PG_SHARED_BUFFERS:-1GB}
 "
   if [[ "$FAST" == 1 ]]; then
     conf+="# MASH_PG_FAST=1: no durability, test data only

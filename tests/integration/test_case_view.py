@@ -208,3 +208,21 @@ def test_a_timeline_costs_the_same_statements_for_seven_concerns_as_for_sixty(
     run_pipeline(stack, len(more))
     assert timeline(client, family["child"], per_page=100)["total"] == 60
     assert statements(family["child"]) == short
+
+
+def test_timeline_entries_are_what_the_documented_schema_would_give(client, family, stack):
+    """The chronology is built from plain rows for speed; the OpenAPI document describes it
+    with TimelineEntrySchema. The two must agree, field for field."""
+    from api.views import TimelineEntrySchema
+
+    entries = timeline(client, family["child"], include_withdrawn="true")["items"]
+    with stack.sessions() as session:
+        by_event = {c.event_id: c for c in session.scalars(select(Concern))}
+        expected = [TimelineEntrySchema().dump(by_event[e["event_id"]]) for e in entries]
+    assert len(entries) == len(CHILD_CONCERNS)
+    assert entries == [{**d, "withheld": False} for d in expected]
+
+
+def test_a_page_past_the_end_still_says_how_many_there_are(client, family):
+    past = timeline(client, family["child"], per_page=5, page=3)
+    assert past["items"] == [] and past["total"] == len(CHILD_CONCERNS)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from hub import audit, identity
 from hub.migrate import alembic_config, upgrade
-from hub.models import AuditEvent, Person
+from hub.models import AuditEvent, AuditInboxEntry, Person
 
 SQLITE_TRIGGERS = ("audit_events_no_update", "audit_events_no_delete")
 
@@ -269,3 +269,184 @@ def test_the_migration_chains_existing_entries_and_closes_gaps(tmp_path):
     _migrate(engine, command.upgrade, "head")
     assert verify(engine) == audit.VerifyResult(ok=True, count=3)
     engine.dispose()
+
+
+def reads(count: int, actor: str = "reader") -> list[dict]:
+    """Entries of audited reads, as `api.auth` hands them to `append_unsealed`."""
+    return [
+        {
+            "actor": actor,
+            "role": "social_worker",
+            "action": "read_timeline",
+            "subject_type": "person",
+            "subject_id": str(200 + n),
+            "detail": {"page": n},
+            "remote_addr": "10.0.0.2",
+            "reason": None,
+        }
+        for n in range(count)
+    ]
+
+
+def append_reads(engine: Engine, count: int, actor: str = "reader") -> None:
+    with Session(engine) as session, session.begin():
+        audit.append_unsealed(session, reads(count, actor))
+
+
+def inbox(engine: Engine) -> list[AuditInboxEntry]:
+    with Session(engine) as session:
+        return list(session.scalars(select(AuditInboxEntry).order_by(AuditInboxEntry.id)))
+
+
+def chain(engine: Engine) -> list[AuditEvent]:
+    with Session(engine) as session:
+        return list(session.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def seal(engine: Engine, wait: bool = True) -> int:
+    with Session(engine) as session, session.begin():
+        return audit.seal(session, wait=wait)
+
+
+def test_unsealed_reads_wait_in_the_inbox_and_verify_counts_them(sqlite_engine):
+    append(sqlite_engine, 2)
+    append_reads(sqlite_engine, 3)
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=2, unsealed=3)
+    assert [e.subject_id for e in inbox(sqlite_engine)] == ["200", "201", "202"]
+    assert len(chain(sqlite_engine)) == 2
+
+
+def test_seal_chains_the_inbox_in_order_keeping_the_time_of_the_read(sqlite_engine):
+    append(sqlite_engine, 2)
+    append_reads(sqlite_engine, 3, actor="first")
+    append_reads(sqlite_engine, 2, actor="second")
+    read_at = [audit.iso_utc(e.at) for e in inbox(sqlite_engine)]
+    assert seal(sqlite_engine) == 5
+    events = chain(sqlite_engine)
+    assert [e.id for e in events] == [1, 2, 3, 4, 5, 6, 7]
+    sealed = events[2:]
+    assert [(e.actor, e.subject_id) for e in sealed] == [
+        ("first", "200"),
+        ("first", "201"),
+        ("first", "202"),
+        ("second", "200"),
+        ("second", "201"),
+    ]
+    assert [audit.iso_utc(e.at) for e in sealed] == read_at
+    assert sealed[0].detail == {"page": 0} and sealed[0].remote_addr == "10.0.0.2"
+    assert sealed[0].prev_hash == events[1].entry_hash
+    assert inbox(sqlite_engine) == []
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=7, unsealed=0)
+    assert seal(sqlite_engine) == 0
+    assert len(chain(sqlite_engine)) == 7
+
+
+def test_seal_works_through_the_inbox_in_batches(sqlite_engine, monkeypatch):
+    monkeypatch.setattr(audit, "SEAL_BATCH", 2)
+    append_reads(sqlite_engine, 5)
+    assert seal(sqlite_engine) == 5
+    assert [(e.id, e.subject_id) for e in chain(sqlite_engine)] == [
+        (n + 1, str(200 + n)) for n in range(5)
+    ]
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=5)
+
+
+def test_a_tampered_sealed_read_is_found_like_any_entry(sqlite_engine):
+    append_reads(sqlite_engine, 4)
+    seal(sqlite_engine)
+    edit_detail(sqlite_engine, 3)
+    result = verify(sqlite_engine)
+    assert (result.ok, result.entry_id) == (False, 3) and "edited" in (result.reason or "")
+
+
+def test_a_change_seals_the_waiting_reads_before_its_own_entry(sqlite_engine):
+    append(sqlite_engine, 1)
+    append_reads(sqlite_engine, 2)
+    with Session(sqlite_engine) as session, session.begin():
+        survivor, merged = Person(), Person()
+        session.add_all([survivor, merged])
+        session.flush()
+        merge_id = identity.merge(session, survivor.id, merged.id, "sw-1", "same child").id
+    assert [(e.id, e.action) for e in chain(sqlite_engine)] == [
+        (1, "view_person"),
+        (2, "read_timeline"),
+        (3, "read_timeline"),
+        (4, "merge"),
+    ]
+    assert chain(sqlite_engine)[3].detail["merge_id"] == merge_id
+    assert inbox(sqlite_engine) == []
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=4)
+
+
+def test_a_change_rolled_back_leaves_the_reads_waiting(sqlite_engine):
+    append_reads(sqlite_engine, 2)
+    with Session(sqlite_engine) as session:
+        audit.record(session, actor="sw", role=None, action="merge")
+        session.rollback()
+    assert len(inbox(sqlite_engine)) == 2 and chain(sqlite_engine) == []
+
+
+def test_an_auditors_search_sees_the_waiting_reads_sealed(sqlite_engine):
+    append(sqlite_engine, 1)
+    append_reads(sqlite_engine, 2)
+    with Session(sqlite_engine) as session, session.begin():
+        found = audit.search(session)
+    assert [(e["id"], e["action"]) for e in found] == [
+        (3, "read_timeline"),
+        (2, "read_timeline"),
+        (1, "view_person"),
+    ]
+    assert inbox(sqlite_engine) == []
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=3)
+
+
+def test_the_inbox_refuses_update_but_not_the_delete_of_sealing(sqlite_engine):
+    append_reads(sqlite_engine, 2)
+    with pytest.raises(DBAPIError, match="UPDATE refused"), sqlite_engine.begin() as c:
+        c.execute(text("UPDATE audit_inbox SET actor = 'someone else'"))
+    with pytest.raises(DBAPIError, match="UPDATE refused"), Session(sqlite_engine) as session:
+        session.scalars(select(AuditInboxEntry)).first().detail = {"page": 9}  # type: ignore[union-attr]
+        session.commit()
+    assert [e.actor for e in inbox(sqlite_engine)] == ["reader", "reader"]
+    assert seal(sqlite_engine) == 2
+    assert [e.detail for e in chain(sqlite_engine)] == [{"page": 0}, {"page": 1}]
+
+
+def test_a_read_deleted_from_the_inbox_before_sealing_is_not_detected(sqlite_engine):
+    """The honest limit: until sealed, an entry is protected only by who may write the table."""
+    append_reads(sqlite_engine, 3)
+    with sqlite_engine.begin() as connection:
+        connection.execute(text("DELETE FROM audit_inbox WHERE subject_id = '201'"))
+    seal(sqlite_engine)
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=2)
+
+
+def test_the_inbox_migration_goes_down_and_up(tmp_path):
+    from hub.db import make_engine
+    from hub.settings import Settings
+
+    engine = make_engine(Settings.from_env({}, database_url=f"sqlite:///{tmp_path / 'h.db'}"))
+    upgrade(engine)
+    append_reads(engine, 1)
+    _migrate(engine, command.downgrade, "0010")
+    with engine.connect() as connection:
+        names = connection.execute(text("SELECT name FROM sqlite_master")).scalars().all()
+    assert not [name for name in names if "audit_inbox" in name]
+    _migrate(engine, command.upgrade, "head")
+    append_reads(engine, 2)
+    with pytest.raises(DBAPIError, match="UPDATE refused"), engine.begin() as connection:
+        connection.execute(text("UPDATE audit_inbox SET actor = 'x'"))
+    assert seal(engine) == 2
+    assert verify(engine) == audit.VerifyResult(ok=True, count=2)
+    engine.dispose()
+
+
+def test_reads_go_straight_onto_the_chain_when_the_lock_is_free_sealing_waiting_ones_first(
+    sqlite_engine,
+):
+    append_reads(sqlite_engine, 2, actor="earlier")
+    with Session(sqlite_engine) as session, session.begin():
+        audit.append_reads(session, reads(2, actor="now"))
+    assert inbox(sqlite_engine) == []
+    assert [e.actor for e in chain(sqlite_engine)] == ["earlier", "earlier", "now", "now"]
+    assert verify(sqlite_engine) == audit.VerifyResult(ok=True, count=4)
