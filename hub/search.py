@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy import Select, String, and_, bindparam, func, or_, select, true, union
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from stdnum.gb import nhs, upn
 
@@ -91,11 +92,13 @@ def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
     terms = parse_query(q)
     dialect = session.get_bind().dialect.name
     precise, fallback = _ways_in(terms, dialect)
-    records = _candidates(session, precise, scope)
+    parts = _filed_under(_keys(terms), scope, dialect) + _parts(precise, scope)
+    records = _candidates(session, parts)
     hits = _hits(model, terms, records)
     if fallback and len(hits) < FALLBACK_BELOW and not any(map(_agrees, hits.values())):
         known = {r.id for r in records}
-        records += [r for r in _candidates(session, fallback, scope) if r.id not in known]
+        extra = _candidates(session, _parts(fallback, scope))
+        records += [r for r in extra if r.id not in known]
         hits = _hits(model, terms, records)
     persons: dict[int, dict] = {}
     for record in sorted(records, key=lambda r: (-hits.get(r.id, (0,))[0], r.id)):
@@ -180,29 +183,62 @@ _SHOWN = (
 )
 
 
-def _candidates(session: Session, ways: list[tuple], scope: Scope) -> list[Candidate]:
-    """Records in scope found by any of `ways`, in one statement: each way has its own limit,
-    so a common family name cannot crowd out the records that share a precise key. Plain
-    rows, not ORM objects: a search reads up to a few hundred and keeps a few."""
-    if not ways:
-        return []
-    found = union(
-        *(
-            select(
-                select(SourceRecord.id)
-                .join(Link, Link.source_record_id == SourceRecord.id)
-                .where(condition, scope(Link.person_id, SourceRecord.local_authority))
-                .order_by(*nearest_first, SourceRecord.id.desc())
-                .limit(limit)
-                .subquery()
-            )
-            for condition, nearest_first, limit in ways
+def _parts(ways: list[tuple], scope: Scope) -> list[Select]:
+    """The ids of records in scope found by each way in, up to its own limit, so a common
+    family name cannot crowd out the records that share a precise key."""
+    return [
+        select(
+            select(SourceRecord.id)
+            .join(Link, Link.source_record_id == SourceRecord.id)
+            .where(condition, scope(Link.person_id, SourceRecord.local_authority))
+            .order_by(*nearest_first, SourceRecord.id.desc())
+            .limit(limit)
+            .subquery()
         )
+        for condition, nearest_first, limit in ways
+    ]
+
+
+def _filed_under(keys: list[str], scope: Scope, dialect: str) -> list[Select]:
+    """The newest records in scope filed under each blocking key, a share of NEAREST each. On
+    PostgreSQL one LATERAL part over the keys as an array: the same statement whatever their
+    number, so its plan is made once (the planning of a part per key cost more than running
+    it); elsewhere a part per key."""
+    if not keys:
+        return []
+    per_key = max(MIN_PER_KEY, NEAREST // len(keys))
+    if dialect != "postgresql":
+        filed = [(SourceRecord.id.in_(_records_under(key)), (), per_key) for key in keys]
+        return _parts(filed, scope)
+    wanted = (
+        func.unnest(bindparam("search_keys", keys, type_=ARRAY(String)))
+        .table_valued("key")
+        .render_derived(name="wanted")
     )
+    newest = (
+        select(BlockingKey.source_record_id.label("id"))
+        .join(Link, Link.source_record_id == BlockingKey.source_record_id)
+        .join(SourceRecord, SourceRecord.id == BlockingKey.source_record_id)
+        .where(
+            BlockingKey.key == wanted.c.key,
+            scope(Link.person_id, SourceRecord.local_authority),
+        )
+        .order_by(BlockingKey.source_record_id.desc())
+        .limit(per_key)
+        .lateral("newest")
+    )
+    return [select(newest.c.id).select_from(wanted).join(newest, true())]
+
+
+def _candidates(session: Session, parts: list[Select]) -> list[Candidate]:
+    """The records the parts find, in one statement, as plain rows, not ORM objects: a search
+    reads up to a few hundred and keeps a few."""
+    if not parts:
+        return []
     rows = session.execute(
         select(*_SHOWN)
         .join(Link, Link.source_record_id == SourceRecord.id)
-        .where(SourceRecord.id.in_(found))
+        .where(SourceRecord.id.in_(union(*parts)))
     ).all()
     latest = _latest_addresses(session, [row.id for row in rows])
     return [_candidate(row, latest.get(row.id)) for row in rows]
@@ -239,14 +275,14 @@ def _candidate(row, latest: tuple | None) -> Candidate:
 def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]]:
     """(condition, ordering, limit) for each way in, precise and fallback.
 
-    Precise: the names exactly as typed (either order); the blocking keys a matching record
-    would share (sound-alikes, nicknames, transliterations), newest first; the postcode and
-    the date of birth, nearest in spelling to the names typed first where the database can
-    say (PostgreSQL's pg_trgm `similarity`; these sets are small). A sound-alike block can hold
-    thousands of records of a common name: it gives its newest NEAREST in scope, and the date
-    of birth or postcode narrows the search. Fallbacks, for names typed in part or misspelt
-    past their sound (names starting with the words typed; records sharing just one of the
-    names): FEW each, nearest in spelling first."""
+    Precise, beside the blocking keys (`_filed_under`: sound-alikes, nicknames,
+    transliterations; a common name's block holds thousands, so each gives its newest few and
+    the date of birth or postcode narrows the search): the names exactly as typed (either
+    order); the postcode and the date of birth, nearest in spelling to the names typed first
+    where the database can say (PostgreSQL's pg_trgm `similarity`; these sets are small).
+    The exact names come youngest first.
+    Fallbacks, for names typed in part or misspelt past their sound (names starting with the
+    words typed; records sharing just one of the names): FEW each, nearest in spelling first."""
     if terms.nhs_number:
         return [(SourceRecord.nhs_number == terms.nhs_number, (), MAX_CANDIDATES)], []
     if terms.upn:
@@ -255,16 +291,15 @@ def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]
     if terms.names and dialect == "postgresql":
         both = func.concat_ws(" ", SourceRecord.given_key, SourceRecord.family_key)
         spelling = (func.similarity(both, " ".join(terms.names)).desc(),)
-    keys = sorted({k for query in _queries(terms) for k in ranking.query_keys(query)})
-    per_key = max(MIN_PER_KEY, NEAREST // max(1, len(keys)))
-    precise: list[tuple] = [(SourceRecord.id.in_(_filed_under(key)), (), per_key) for key in keys]
+    precise: list[tuple] = []
     if len(terms.names) > 1:
+        # Youngest first, along the (family, given, date of birth) index: a common name can
+        # have thousands of records, and the scope is checked only until FEW are found.
         given, family = terms.names[0], " ".join(terms.names[1:])
-        exactly = or_(
-            and_(SourceRecord.family_key == family, SourceRecord.given_key == given),
-            and_(SourceRecord.family_key == given, SourceRecord.given_key == family),
-        )
-        precise.append((exactly, (), FEW))
+        youngest = (SourceRecord.date_of_birth.desc(),)
+        for first, last in ((given, family), (family, given)):
+            exactly = and_(SourceRecord.family_key == last, SourceRecord.given_key == first)
+            precise.append((exactly, youngest, FEW))
     if terms.postcode:
         at = select(SourceAddress.source_record_id).where(SourceAddress.postcode == terms.postcode)
         precise.append((SourceRecord.id.in_(at), spelling, FEW))
@@ -284,7 +319,15 @@ def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]
     return precise, fallback
 
 
-def _filed_under(key: str):
+def _keys(terms: SearchTerms) -> list[str]:
+    """The blocking keys a record matching the query would be filed under (none for an
+    identifier: those are looked up directly)."""
+    if terms.nhs_number or terms.upn:
+        return []
+    return sorted({k for query in _queries(terms) for k in ranking.query_keys(query)})
+
+
+def _records_under(key: str) -> Select:
     return select(BlockingKey.source_record_id).where(BlockingKey.key == key)
 
 
