@@ -36,6 +36,6 @@ def list_entries():
     with hub().sessions() as session, session.begin():
         entries = audit.search(session, **filters)
         detail = {"filters": sorted(filters), "entries": len(entries)}
-        record_read("read_audit", detail=detail)
+        record_read(session, "read_audit", detail=detail)
     next_before = entries[-1]["id"] if len(entries) == filters["limit"] else None
     return jsonify(entries=entries, next_before_id=next_before)

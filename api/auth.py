@@ -30,6 +30,7 @@ from flask import (
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import orm
 
 from api import hub
 from hub import accounts, audit
@@ -75,7 +76,6 @@ def init(app: Flask, settings: Settings) -> None:
     )
     csrf.init_app(app)
     app.before_request(load_actor)
-    app.after_request(write_reads)
     app.register_blueprint(bp)
     # Per app, so counts never leak between apps in one process. Each gunicorn worker counts
     # on its own: the account lockout in `accounts` is what holds across workers.
@@ -153,27 +153,17 @@ def record(
 
 
 def record_read(
+    db: orm.Session,
     action: str,
     subject_type: str | None = None,
     subject_id: object = None,
     detail: dict | None = None,
 ) -> None:
-    """Audit a read: written once the request's reads are done, in one short transaction,
-    before the response leaves (`write_reads`). If it cannot be written the reader gets a 500,
-    not the data. Reads go to the audit inbox, which takes no lock, so many readers never queue
-    behind each other or behind a change holding the audit lock; see `hub.audit`."""
-    g.setdefault("audit_reads", []).append(_entry(action, subject_type, subject_id, detail, None))
-
-
-def write_reads(response):
-    """after_request: the request's read entries, in order, onto the chain if the audit lock
-    is free (usually it is), else into the audit inbox for the next sealer: nobody waits here
-    (`audit.append_reads`). An error raised here becomes a 500 in place of the response."""
-    pending = g.pop("audit_reads", None)
-    if pending and response.status_code < 400:
-        with hub().sessions() as own, own.begin():
-            audit.append_reads(own, pending)
-    return response
+    """Audit a read in the reading transaction, after its reads: if the entry cannot be
+    written the transaction fails and the reader gets a 500, not the data. It never waits:
+    straight onto the chain when the audit lock is free, else into the inbox for the next
+    sealer (`audit.append_reads`)."""
+    audit.append_reads(db, [_entry(action, subject_type, subject_id, detail, None)])
 
 
 def _safe_next(target: str | None) -> str:

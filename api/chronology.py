@@ -79,7 +79,7 @@ def visible_timeline(session: Session, who: Actor, person_id: int, query: dict) 
     )
     body = _page(result)
     body["items"] = [shown(who, entry) for entry in result.items]
-    record_read("read_timeline", "person", current, {"page": query["page"]})
+    record_read(session, "read_timeline", "person", current, {"page": query["page"]})
     return body
 
 
@@ -120,7 +120,7 @@ def export_chronology(person_id: int, kind: str):
             "names": _names(session, current),
         }
         detail = {"format": kind, "entries": len(entries), "filters": _described(query)}
-        record_read("export", "person", current, detail)
+        record_read(session, "export", "person", current, detail)
     if kind == "csv":
         body, mimetype = chronology_export.to_csv(header, entries), "text/csv; charset=utf-8"
     else:

@@ -75,5 +75,5 @@ def concern_history(event_id: str):
         body = shown(who, _HISTORY.dump(concern))
         if body["withheld"]:
             body["revisions"] = []
-        record_read("read_concern_history", "concern", concern.id)
+        record_read(session, "read_concern_history", "concern", concern.id)
         return jsonify(body)

@@ -40,7 +40,7 @@ class MergeRequestSchema(Schema):
 def visible_search(session: Session, who: Actor, q: str) -> list[dict]:
     """Search results the actor may see, audited with the terms (the API and the web page)."""
     results = search.search(session, q, partial(visible, who), hub().model)
-    record_read("search", detail={"terms": q[:200], "results": len(results)})
+    record_read(session, "search", detail={"terms": q[:200], "results": len(results)})
     return results
 
 
@@ -75,7 +75,7 @@ def visible_person_detail(session: Session, who: Actor, person_id: int) -> dict:
     """The person's records, statuses and links as the actor may see them, audited."""
     current = visible_person(session, who, person_id)
     detail = _PERSON.dump(queries.person_detail(session, person_id))
-    record_read("read_person", "person", current)
+    record_read(session, "read_person", "person", current)
     return detail
 
 
@@ -95,7 +95,7 @@ def visible_household(session: Session, who: Actor, person_id: int) -> dict:
     """The households around the person as the actor may see them, audited (API and web)."""
     current = visible_person(session, who, person_id)
     body = household_of(session, person_id, partial(visible, who))
-    record_read("read_household", "person", current)
+    record_read(session, "read_household", "person", current)
     return _HOUSEHOLDS.dump(body)
 
 

@@ -98,7 +98,7 @@ def list_disclosures(person_id: int):
     with hub().sessions() as session, session.begin():
         current = visible_person(session, who, person_id)
         entries = sharing.disclosures_for(session, current)
-        record_read("read_disclosures", "person", current, {"count": len(entries)})
+        record_read(session, "read_disclosures", "person", current, {"count": len(entries)})
         return jsonify(person_id=current, disclosures=_DISCLOSURE.dump(entries, many=True))
 
 
