@@ -28,10 +28,10 @@ from matching.normalise import name_key
 from matching.record import Record, prepare
 
 SEARCH_LIMIT = 50
-MAX_CANDIDATES = 200  # per precise way in: each candidate is ranked in Python, with the model
+MAX_CANDIDATES = 200  # records with the NHS number or UPN typed
 NEAREST = 60  # from the blocking keys, shared among them: a common name's block holds thousands
 MIN_PER_KEY = 5
-FEW = 50  # per fallback way in
+FEW = 50  # per way in by names, postcode or date of birth: each is ranked in Python
 FALLBACK_BELOW = 5  # hits from the precise ways under which the fallbacks are tried,
 # unless one of them agrees with everything typed:
 AGREES = {"exact", "middle_name_or_swapped", "swapped_with_given", "same_address", "same_postcode"}
