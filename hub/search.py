@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, String, and_, bindparam, func, or_, select, true, union
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from stdnum.gb import nhs, upn
 
 from hub.access import Scope
@@ -231,32 +231,24 @@ def _filed_under(keys: list[str], scope: Scope, dialect: str) -> list[Select]:
 
 
 def _candidates(session: Session, parts: list[Select]) -> list[Candidate]:
-    """The records the parts find, in one statement, as plain rows, not ORM objects: a search
-    reads up to a few hundred and keeps a few."""
+    """The records the parts find, with each one's newest address, in one statement, as plain
+    rows, not ORM objects: a search reads up to a few hundred and keeps a few."""
     if not parts:
         return []
+    newer = aliased(SourceAddress)
+    newest_address = (
+        select(func.max(newer.id)).where(newer.source_record_id == SourceRecord.id)
+    ).scalar_subquery()
     rows = session.execute(
-        select(*_SHOWN)
+        select(*_SHOWN, SourceAddress.line, SourceAddress.postcode)
         .join(Link, Link.source_record_id == SourceRecord.id)
+        .outerjoin(SourceAddress, SourceAddress.id == newest_address)
         .where(SourceRecord.id.in_(union(*parts)))
     ).all()
-    latest = _latest_addresses(session, [row.id for row in rows])
-    return [_candidate(row, latest.get(row.id)) for row in rows]
+    return [_candidate(row) for row in rows]
 
 
-def _latest_addresses(session: Session, ids: list[int]) -> dict[int, tuple]:
-    """(line, postcode) of each record's newest address, as the matcher compares them."""
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(SourceAddress.source_record_id, SourceAddress.line, SourceAddress.postcode)
-        .where(SourceAddress.source_record_id.in_(ids))
-        .order_by(SourceAddress.id)
-    )
-    return {record_id: (line, postcode) for record_id, line, postcode in rows}
-
-
-def _candidate(row, latest: tuple | None) -> Candidate:
+def _candidate(row) -> Candidate:
     fields = {name: getattr(row, name) for name in PERSON_FIELDS}
     return Candidate(
         id=row.id,
@@ -268,7 +260,7 @@ def _candidate(row, latest: tuple | None) -> Candidate:
         family_name=row.family_name,
         date_of_birth=row.date_of_birth,
         local_authority=row.local_authority,
-        view=prepared_record(row.id, row.agency_code, fields, latest),
+        view=prepared_record(row.id, row.agency_code, fields, (row.line, row.postcode)),
     )
 
 
