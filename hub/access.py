@@ -14,7 +14,17 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, false, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    String,
+    bindparam,
+    false,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, aliased
 
 from hub.errors import Forbidden, InvalidQuery, NotFound
@@ -82,7 +92,12 @@ def visible(
         return false()
     person = literal(person_id) if isinstance(person_id, int) else person_id
     link, record, concern, grant = _ALIASES
-    area = actor.local_authority
+    # Named parameters (`scope_values`): the condition has the same form for every actor of
+    # a kind, so a statement built with it can be kept and run for another (the search).
+    values = scope_values(actor)
+    area = bindparam("scope_area", values["scope_area"], type_=String)
+    user = bindparam("scope_user", values["scope_user"], type_=BigInteger)
+    now = bindparam("scope_now", values["scope_now"], type_=DateTime(timezone=True))
     known_by_record = (
         select(link.id)
         .join(record, record.id == link.source_record_id)
@@ -96,17 +111,22 @@ def visible(
     )
     granted = (
         select(grant.id)
-        .where(
-            grant.user_id == actor.user_id,
-            grant.person_id == person,
-            grant.expires_at > utcnow(),
-        )
+        .where(grant.user_id == user, grant.person_id == person, grant.expires_at > now)
         .exists()
     )
-    if area is None:  # `== None` would compile to IS NULL: everyone with an unknown area
+    if actor.local_authority is None:  # `== None` would be IS NULL: everyone with no area
         return granted
     in_area = [record_area == area] if record_area is not None else []
     return or_(*in_area, known_by_record, known_by_concern, granted)
+
+
+def scope_values(actor: Actor) -> dict:
+    """The values of `visible`'s named parameters for this actor, now."""
+    return {
+        "scope_area": actor.local_authority,
+        "scope_user": actor.user_id,
+        "scope_now": utcnow(),
+    }
 
 
 # Made once: the scope condition is built on every request, and aliasing is not free.

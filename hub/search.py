@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 from sqlalchemy import Select, String, and_, bindparam, func, or_, select, true, union
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 from stdnum.gb import nhs, upn
 
-from hub.access import Scope
+from hub.access import Actor, Scope, scope_values, visible
 from hub.errors import InvalidQuery
 from hub.models import BlockingKey, Link, SourceAddress, SourceRecord
 from hub.records import PERSON_FIELDS, prepared_record
@@ -84,20 +85,21 @@ def _parse_date(word: str) -> dt.date | None:
     return None
 
 
-def search(session: Session, q: str, scope: Scope, model: Model) -> list[dict]:
-    """Persons in scope matching the query, best first: each with its score, why, and the
-    records that matched (plain rows: id, agency_code, source_ref, the person fields,
+def search(session: Session, q: str, actor: Actor, model: Model) -> list[dict]:
+    """Persons the actor may see matching the query, best first: each with its score, why,
+    and the records that matched (plain rows: id, agency_code, source_ref, the person fields,
     person_id). The fallback ways in (names by their spelling, records sharing only one of the
     names typed) are tried only when the precise ways find few: they are the costly ones."""
     terms = parse_query(q)
-    dialect = session.get_bind().dialect.name
-    precise, fallback = _ways_in(terms, dialect)
-    parts = _filed_under(_keys(terms), scope, dialect) + _parts(precise, scope)
-    records = _candidates(session, parts)
+    keys = _keys(terms)
+    shape = _Shape.of(terms, len(keys), session.get_bind().dialect.name, actor)
+    precise, fallback = _statements(shape)
+    values = {**_values(terms, keys), **scope_values(actor)}
+    records = _candidates(session, precise, values)
     hits = _hits(model, terms, records)
-    if fallback and len(hits) < FALLBACK_BELOW and not any(map(_agrees, hits.values())):
+    if fallback is not None and len(hits) < FALLBACK_BELOW and not any(map(_agrees, hits.values())):
         known = {r.id for r in records}
-        extra = _candidates(session, _parts(fallback, scope))
+        extra = _candidates(session, fallback, values)
         records += [r for r in extra if r.id not in known]
         hits = _hits(model, terms, records)
     persons: dict[int, dict] = {}
@@ -183,6 +185,69 @@ _SHOWN = (
 )
 
 
+@dataclass(frozen=True)
+class _Shape:
+    """What a query's statements depend on beside its values: they are built once per shape
+    (`_statements`), since building them cost as much as a quick query's whole run."""
+
+    dialect: str
+    identifier: str | None  # "nhs_number" or "upn": looked up directly
+    names: int
+    postcode: bool
+    date_of_birth: bool
+    keys: int
+    role: str
+    has_area: bool
+
+    @classmethod
+    def of(cls, terms: SearchTerms, keys: int, dialect: str, actor: Actor) -> _Shape:
+        identifier = "nhs_number" if terms.nhs_number else "upn" if terms.upn else None
+        return cls(
+            dialect,
+            identifier,
+            len(terms.names),
+            terms.postcode is not None,
+            terms.date_of_birth is not None,
+            keys,
+            actor.role,
+            actor.local_authority is not None,
+        )
+
+
+def _values(terms: SearchTerms, keys: list[str]) -> dict:
+    """The values of the named parameters in the statements of the query's shape."""
+    names = terms.names
+    values = {
+        "nhs_number": terms.nhs_number,
+        "upn": terms.upn,
+        "postcode": terms.postcode,
+        "date_of_birth": terms.date_of_birth,
+        "search_keys": keys,
+        **{f"key_{i}": key for i, key in enumerate(keys)},
+    }
+    if names:
+        values |= {
+            "typed": " ".join(names),
+            "first": names[0],
+            "rest": " ".join(names[1:]),
+            "last": names[-1],
+            **{f"starts_{i}": f"{word}%" for i, word in enumerate(names)},
+            **{f"inner_{i}": f"% {word}%" for i, word in enumerate(names)},
+        }
+    return values
+
+
+@lru_cache(maxsize=1024)
+def _statements(shape: _Shape) -> tuple[Select | None, Select | None]:
+    """The query's precise and fallback statements (see `_ways_in`), for any actor and values
+    of the shape: the scope's values are named parameters too (`scope_values`)."""
+    template = Actor(None, "", shape.role, "" if shape.has_area else None)
+    scope = partial(visible, template)
+    precise, fallback = _ways_in(shape)
+    parts = _filed_under(shape, scope) + _parts(precise, scope)
+    return _candidates_statement(parts), _candidates_statement(_parts(fallback, scope))
+
+
 def _parts(ways: list[tuple], scope: Scope) -> list[Select]:
     """The ids of records in scope found by each way in, up to its own limit, so a common
     family name cannot crowd out the records that share a precise key."""
@@ -199,19 +264,22 @@ def _parts(ways: list[tuple], scope: Scope) -> list[Select]:
     ]
 
 
-def _filed_under(keys: list[str], scope: Scope, dialect: str) -> list[Select]:
+def _filed_under(shape: _Shape, scope: Scope) -> list[Select]:
     """The newest records in scope filed under each blocking key, a share of NEAREST each. On
     PostgreSQL one LATERAL part over the keys as an array: the same statement whatever their
     number, so its plan is made once (the planning of a part per key cost more than running
     it); elsewhere a part per key."""
-    if not keys:
+    if not shape.keys:
         return []
-    per_key = max(MIN_PER_KEY, NEAREST // len(keys))
-    if dialect != "postgresql":
-        filed = [(SourceRecord.id.in_(_records_under(key)), (), per_key) for key in keys]
+    per_key = max(MIN_PER_KEY, NEAREST // shape.keys)
+    if shape.dialect != "postgresql":
+        filed = [
+            (SourceRecord.id.in_(_records_under(bindparam(f"key_{i}"))), (), per_key)
+            for i in range(shape.keys)
+        ]
         return _parts(filed, scope)
     wanted = (
-        func.unnest(bindparam("search_keys", keys, type_=ARRAY(String)))
+        func.unnest(bindparam("search_keys", type_=ARRAY(String)))
         .table_valued("key")
         .render_derived(name="wanted")
     )
@@ -230,22 +298,28 @@ def _filed_under(keys: list[str], scope: Scope, dialect: str) -> list[Select]:
     return [select(newest.c.id).select_from(wanted).join(newest, true())]
 
 
-def _candidates(session: Session, parts: list[Select]) -> list[Candidate]:
-    """The records the parts find, with each one's newest address, in one statement, as plain
-    rows, not ORM objects: a search reads up to a few hundred and keeps a few."""
+def _candidates_statement(parts: list[Select]) -> Select | None:
+    """The records the parts find, with each one's newest address (None: nothing to find)."""
     if not parts:
-        return []
+        return None
     newer = aliased(SourceAddress)
     newest_address = (
         select(func.max(newer.id)).where(newer.source_record_id == SourceRecord.id)
     ).scalar_subquery()
-    rows = session.execute(
+    return (
         select(*_SHOWN, SourceAddress.line, SourceAddress.postcode)
         .join(Link, Link.source_record_id == SourceRecord.id)
         .outerjoin(SourceAddress, SourceAddress.id == newest_address)
         .where(SourceRecord.id.in_(union(*parts)))
-    ).all()
-    return [_candidate(row) for row in rows]
+    )
+
+
+def _candidates(session: Session, statement: Select | None, values: dict) -> list[Candidate]:
+    """The records found, as plain rows, not ORM objects: a search reads up to a few hundred
+    and keeps a few."""
+    if statement is None:
+        return []
+    return [_candidate(row) for row in session.execute(statement, values)]
 
 
 def _candidate(row) -> Candidate:
@@ -264,7 +338,7 @@ def _candidate(row) -> Candidate:
     )
 
 
-def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]]:
+def _ways_in(shape: _Shape) -> tuple[list[tuple], list[tuple]]:
     """(condition, ordering, limit) for each way in, precise and fallback.
 
     Precise, beside the blocking keys (`_filed_under`: sound-alikes, nicknames,
@@ -275,39 +349,44 @@ def _ways_in(terms: SearchTerms, dialect: str) -> tuple[list[tuple], list[tuple]
     The exact names come youngest first.
     Fallbacks, for names typed in part or misspelt past their sound (names starting with the
     words typed; records sharing just one of the names): FEW each, nearest in spelling first."""
-    if terms.nhs_number:
-        return [(SourceRecord.nhs_number == terms.nhs_number, (), MAX_CANDIDATES)], []
-    if terms.upn:
-        return [(SourceRecord.upn == terms.upn, (), MAX_CANDIDATES)], []
+    if shape.identifier:
+        column = getattr(SourceRecord, shape.identifier)
+        return [(column == bindparam(shape.identifier), (), MAX_CANDIDATES)], []
+    postgresql = shape.dialect == "postgresql"
     spelling = ()
-    if terms.names and dialect == "postgresql":
+    if shape.names and postgresql:
         both = func.concat_ws(" ", SourceRecord.given_key, SourceRecord.family_key)
-        spelling = (func.similarity(both, " ".join(terms.names)).desc(),)
+        spelling = (func.similarity(both, _text("typed")).desc(),)
     precise: list[tuple] = []
-    if len(terms.names) > 1:
+    if shape.names > 1:
         # Youngest first, along the (family, given, date of birth) index: a common name can
         # have thousands of records, and the scope is checked only until FEW are found.
-        given, family = terms.names[0], " ".join(terms.names[1:])
         youngest = (SourceRecord.date_of_birth.desc(),)
-        for first, last in ((given, family), (family, given)):
-            exactly = and_(SourceRecord.family_key == last, SourceRecord.given_key == first)
+        for given, family in (("first", "rest"), ("rest", "first")):
+            exactly = and_(
+                SourceRecord.family_key == bindparam(family),
+                SourceRecord.given_key == bindparam(given),
+            )
             precise.append((exactly, youngest, FEW))
-    if terms.postcode:
-        at = select(SourceAddress.source_record_id).where(SourceAddress.postcode == terms.postcode)
+    if shape.postcode:
+        at = select(SourceAddress.source_record_id).where(
+            SourceAddress.postcode == bindparam("postcode")
+        )
         precise.append((SourceRecord.id.in_(at), spelling, FEW))
-    if terms.date_of_birth:
-        born = SourceRecord.date_of_birth == terms.date_of_birth
+    if shape.date_of_birth:
+        born = SourceRecord.date_of_birth == bindparam("date_of_birth")
         precise.append((born, spelling, FEW))
-    if not terms.names:
+    if not shape.names:
         return precise, []
-    given, family = terms.names[0], terms.names[-1]
+    nearest_given = (func.similarity(SourceRecord.given_key, _text("first")).desc(),)
     fallback = [
-        (_names_start(terms.names), spelling, FEW),
-        (SourceRecord.family_key == family, _nearest(SourceRecord.given_key, given, dialect), FEW),
+        (_names_start(shape.names), spelling, FEW),
+        (SourceRecord.family_key == bindparam("last"), nearest_given if postgresql else (), FEW),
     ]
-    if len(terms.names) > 1:
-        closest = _nearest(SourceRecord.family_key, family, dialect)
-        fallback.append((SourceRecord.given_key == given, closest, FEW))
+    if shape.names > 1:
+        nearest_family = (func.similarity(SourceRecord.family_key, _text("last")).desc(),)
+        given = SourceRecord.given_key == bindparam("first")
+        fallback.append((given, nearest_family if postgresql else (), FEW))
     return precise, fallback
 
 
@@ -319,24 +398,24 @@ def _keys(terms: SearchTerms) -> list[str]:
     return sorted({k for query in _queries(terms) for k in ranking.query_keys(query)})
 
 
-def _records_under(key: str) -> Select:
+def _records_under(key) -> Select:
     return select(BlockingKey.source_record_id).where(BlockingKey.key == key)
 
 
-def _nearest(column, word: str, dialect: str) -> tuple:
-    return (func.similarity(column, word).desc(),) if dialect == "postgresql" else ()
+def _text(name: str):
+    return bindparam(name, type_=String)
 
 
-def _names_start(names: list[str]):
+def _names_start(words: int):
     """Every word typed starts a given or family name word (the exact-spelling path)."""
     return and_(
         *(
             or_(
-                SourceRecord.given_key.like(f"{word}%"),
-                SourceRecord.given_key.like(f"% {word}%"),
-                SourceRecord.family_key.like(f"{word}%"),
-                SourceRecord.family_key.like(f"% {word}%"),
+                SourceRecord.given_key.like(bindparam(f"starts_{i}")),
+                SourceRecord.given_key.like(bindparam(f"inner_{i}")),
+                SourceRecord.family_key.like(bindparam(f"starts_{i}")),
+                SourceRecord.family_key.like(bindparam(f"inner_{i}")),
             )
-            for word in names
+            for i in range(words)
         )
     )
