@@ -1,6 +1,5 @@
 """gunicorn settings for the API: `gunicorn -c deploy/gunicorn.conf.py`."""
 
-import gc
 import multiprocessing
 import os
 
@@ -15,11 +14,3 @@ graceful_timeout = 20
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(D)sus'
 limit_request_line = 4094
-
-
-def post_worker_init(worker) -> None:
-    """Move what the worker loaded (the app, its models, SQLAlchemy's and the matcher's
-    tables) out of the garbage collector's sight: otherwise every full collection walks it all,
-    a pause of up to ~100 ms in every request the worker has in flight at that moment."""
-    gc.collect()
-    gc.freeze()
