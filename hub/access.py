@@ -114,7 +114,7 @@ def visible(
         .where(grant.user_id == user, grant.person_id == person, grant.expires_at > now)
         .exists()
     )
-    if actor.local_authority is None:  # `== None` would be IS NULL: everyone with no area
+    if actor.local_authority is None:  # no area: only what a grant opens
         return granted
     in_area = [record_area == area] if record_area is not None else []
     return or_(*in_area, known_by_record, known_by_concern, granted)
